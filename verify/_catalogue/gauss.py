@@ -1,0 +1,61 @@
+"""Family ``gauss``: Gaussian expectations of activations at input scale s.
+
+For each activation (ReLU, leaky ReLU, erf, GELU) and each quantity
+(``mean_derivative`` = E[sigma'(sZ)], ``second_moment`` = E[sigma(sZ)^2]) the
+SymPy closed form is checked twice: against mpmath quadrature at 30 digits
+(exact kind) and against Monte Carlo (statistical kind). These are the
+moments that set the residue spike and the NTK init of arXiv 2510.01303
+(our note on it, section 3.4); the closed forms are **ours** (derived), not
+the paper's.
+"""
+
+from __future__ import annotations
+
+from numerics import GaussianMomentMC, GaussianMomentQuad
+from theory import POSITIVE, UNIT, GaussianMoment
+
+from .._claim import Claim, Kind, Parameter, Provenance
+from .._registry import register
+
+#: Input scales checked for every activation: below, at and above unit variance.
+SCALES = (0.25, 1.0, 4.0)
+
+#: Relative discrepancy a Monte Carlo claim must detect: 1% (reached at the
+#: standard budget for every activation here; see README, calibration).
+MC_RESOLUTION = 1e-2
+
+#: Relative discrepancy an exact claim must detect at 30 digits.
+EXACT_RESOLUTION = 1e-20
+
+_WORDS = {"mean_derivative": "E[sigma'(sZ)]", "second_moment": "E[sigma(sZ)^2]"}
+_ACTIVATIONS = {"relu": {}, "leaky_relu": {"slope": 0.1}, "erf": {}, "gelu": {}}
+
+PROVENANCE = Provenance(
+    "derived", arxiv="2510.01303",
+    note="closed forms in theory/_gaussian.py; table of section 3.4 of shared/papers/low_rank_gradients.md",
+)
+
+
+def _parameters(extra: dict[str, float]) -> dict[str, Parameter]:
+    params = {"s": Parameter(SCALES, POSITIVE)}
+    params.update({k: Parameter(v, UNIT) for k, v in extra.items()})
+    return params
+
+
+def _claims():
+    for name, extra in _ACTIVATIONS.items():
+        for quantity, words in _WORDS.items():
+            shown = name + "".join(f"({k}={v})" for k, v in extra.items())
+            common = dict(provenance=PROVENANCE, parameters=_parameters(extra),
+                          prediction=GaussianMoment(name, quantity),
+                          assumptions=("Z ~ N(0, 1)", "s > 0"))
+            yield Claim(id=f"gauss.{name}.{quantity}.quad", kind=Kind.EXACT, resolution=EXACT_RESOLUTION,
+                        title=f"{words} for {shown}: closed form = quadrature",
+                        estimator=GaussianMomentQuad(name, quantity), **common)
+            yield Claim(id=f"gauss.{name}.{quantity}.mc", kind=Kind.STATISTICAL, resolution=MC_RESOLUTION,
+                        title=f"{words} for {shown}: closed form = Monte Carlo mean",
+                        estimator=GaussianMomentMC(name, quantity), **common)
+
+
+for _claim in _claims():
+    register(_claim)

@@ -1,0 +1,112 @@
+"""Checking one claim: closed form -> estimate -> comparison -> verdict.
+
+Error control (documented in the README, "How verdicts are calibrated"):
+
+* A run declares its false-fail rate (default 1e-3). It is split evenly over
+  the statistical claims of the run (Bonferroni); a single :func:`check` uses
+  the whole rate for its one claim.
+* Within a claim, the sample size doubles over a fixed schedule of K looks
+  (K from the budget) and each look spends alpha/K: Bonferroni alpha spending,
+  valid whatever the dependence between looks, so the probability that a true
+  claim FAILs at any look is at most its allotted rate. Each look draws fresh,
+  independent samples from its own SeedSequence child.
+* Within a look, the rate is split evenly over the prediction's components.
+* PASS needs the minimum detectable discrepancy (at false-pass rate beta,
+  default 0.05) to be at most the claim's resolution: a PASS means a discrepancy
+  of that size would have been caught with probability >= 1 - beta.
+
+Exact claims are decided once, against the estimator's bound; they spend no
+false-fail rate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Callable
+
+import numpy as np
+
+from numerics import samples_needed
+from theory import InvalidArgument, NoConvergence
+
+from ._budget import budget as lookup_budget
+from ._claim import Claim, Kind
+from ._compare import Comparison, compare
+from ._verdict import INCONCLUSIVE, Verdict, decide, explain
+
+__all__ = ["check", "claim_key", "DEFAULT_FALSE_FAIL_RATE", "DEFAULT_FALSE_PASS_RATE"]
+
+DEFAULT_FALSE_FAIL_RATE = 1e-3
+DEFAULT_FALSE_PASS_RATE = 0.05
+
+Progress = Callable[[Claim, int, int, int], None]
+
+
+def claim_key(claim_id: str) -> int:
+    """A stable 32-bit key of a claim id: its stream does not depend on which other claims run."""
+    return int.from_bytes(hashlib.sha256(claim_id.encode()).digest()[:4], "little")
+
+
+def _validate(seed: object, rate: float, name: str) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvalidArgument("seed", seed, "a non-negative integer")
+    if not (isinstance(rate, (int, float)) and 0 < rate < 1):
+        raise InvalidArgument(name, rate, "a probability in (0, 1)")
+
+
+def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
+          false_fail_rate: float = DEFAULT_FALSE_FAIL_RATE,
+          false_pass_rate: float = DEFAULT_FALSE_PASS_RATE,
+          progress: Progress | None = None) -> Verdict:
+    """Check ``claim`` and return its :class:`Verdict`.
+
+    ``false_fail_rate`` is the probability, allotted to this claim, that it FAILs
+    although true; ``false_pass_rate`` the chance that a discrepancy of the
+    claim's resolution goes unnoticed when the verdict is PASS. Same seed, same
+    result. ``progress(claim, look, looks, n)`` is called before each look.
+    """
+    _validate(seed, false_fail_rate, "false_fail_rate")
+    _validate(0, false_pass_rate, "false_pass_rate")
+    plan = lookup_budget(budget)
+    start = time.perf_counter()
+    predicted = tuple(claim.prediction(claim.values, dps=claim.dps))
+    if claim.kind is Kind.EXACT:
+        sizes, alpha_look = (None,), false_fail_rate
+    else:
+        sizes, alpha_look = plan.sample_sizes(claim.n_start), false_fail_rate / plan.looks
+    looks: list[Comparison] = []
+    outcome = None
+    for k, n in enumerate(sizes):
+        if progress:
+            progress(claim, k, len(sizes), n or 0)
+        try:
+            estimate = _estimate(claim, seed, k, n)
+        except NoConvergence as exc:
+            return _verdict(claim, INCONCLUSIVE, f"estimator did not converge: {exc}", looks, seed, plan.name,
+                            false_fail_rate, start, needed=None)
+        looks.append(compare(predicted, estimate, resolution=claim.resolution, alpha=alpha_look,
+                             beta=false_pass_rate, dps=claim.dps))
+        outcome = decide(looks[-1])
+        if outcome is not None:
+            break
+    outcome = outcome or INCONCLUSIVE
+    last = looks[-1]
+    needed = None
+    if outcome == INCONCLUSIVE and last.estimate.n_samples:
+        needed = samples_needed(last.estimate.n_samples, last.relative_detectable, claim.resolution)
+    return _verdict(claim, outcome, explain(outcome, last), looks, seed, plan.name, false_fail_rate, start, needed)
+
+
+def _estimate(claim: Claim, seed: int, look: int, n: int | None):
+    if n is None:
+        return claim.estimator(claim.values, rng=None, n=None, dps=claim.dps)
+    sequence = np.random.SeedSequence(int(seed), spawn_key=(claim_key(claim.id), look))
+    return claim.estimator(claim.values, rng=np.random.default_rng(sequence), n=n, dps=claim.dps)
+
+
+def _verdict(claim, outcome, reason, looks, seed, budget_name, rate, start, needed) -> Verdict:
+    spent = sum(c.alpha for c in looks if c.estimate.statistical)
+    return Verdict(claim, outcome, reason, tuple(looks), int(seed), budget_name, rate, spent,
+                   time.perf_counter() - start, needed)
+

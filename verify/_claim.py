@@ -1,0 +1,142 @@
+"""The claim model: what is asserted, where it comes from, and how to test it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Callable, Mapping
+
+from theory import Interval, InvalidArgument
+
+__all__ = ["Kind", "Provenance", "Parameter", "Claim"]
+
+_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+_ARXIV = re.compile(r"^\d{4}\.\d{4,5}$")
+_SOURCES = ("paper", "derived", "observed")
+
+
+class Kind(str, Enum):
+    """How a claim is checked: deterministic high-precision identity, or statistical estimate."""
+
+    EXACT = "exact"
+    STATISTICAL = "statistical"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a claim comes from.
+
+    ``source`` is ``"paper"`` (the paper's own statement: ``arxiv``, ``version`` and
+    ``locator`` are required), ``"derived"`` or ``"observed"`` (by us; ``arxiv`` still
+    names the paper whose setting the claim concerns, if any). ``note`` points at
+    our derivation or simulation (e.g. a section of the project's paper notes).
+
+    >>> Provenance("paper", arxiv="2510.01303", version="v1", locator="Fig. 1 caption").describe()
+    'paper: arXiv:2510.01303v1, Fig. 1 caption'
+    """
+
+    source: str
+    arxiv: str | None = None
+    version: str | None = None
+    locator: str | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.source not in _SOURCES:
+            raise InvalidArgument("provenance.source", self.source, f"one of {', '.join(_SOURCES)}")
+        if self.arxiv is not None and not _ARXIV.match(self.arxiv):
+            raise InvalidArgument("provenance.arxiv", self.arxiv, "an arXiv id like '2510.01303'")
+        if self.source == "paper" and not (self.arxiv and self.version and self.locator):
+            raise InvalidArgument("provenance", (self.arxiv, self.version, self.locator),
+                                  "arxiv, version and locator all set for a paper's statement")
+
+    def describe(self) -> str:
+        if self.source == "paper":
+            return f"paper: arXiv:{self.arxiv}{self.version}, {self.locator}"
+        where = f" (setting of arXiv:{self.arxiv})" if self.arxiv else ""
+        return f"{self.source} by us{where}" + (f"; {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter value (a number or a tuple of numbers) with its valid domain."""
+
+    value: float | tuple[float, ...]
+    domain: Interval
+
+    def __post_init__(self) -> None:
+        self.domain.validate("parameter", self.value)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement.
+
+    Attributes
+    ----------
+    id : stable dotted slug, e.g. ``gauss.relu.mean_derivative.mc``.
+    title : one line in words.
+    provenance : :class:`Provenance`.
+    parameters : name -> :class:`Parameter` (value and domain).
+    prediction : ``prediction(values, *, dps) -> tuple`` of predicted values.
+    estimator : ``estimator(values, *, rng, n, dps) -> numerics.Estimate``.
+    kind : :class:`Kind`.
+    resolution : the relative discrepancy the claim must be able to detect
+        (absolute where the prediction is 0).
+    dps : decimal digits at which the prediction (and exact estimators) are evaluated.
+    n_start : sample size of the first sequential look (statistical claims).
+    assumptions : statements the claim relies on, in words.
+    """
+
+    id: str
+    title: str
+    provenance: Provenance
+    parameters: Mapping[str, Parameter]
+    prediction: Callable = field(repr=False)
+    estimator: Callable = field(repr=False)
+    kind: Kind
+    resolution: float
+    dps: int = 30
+    n_start: int = 1 << 14
+    assumptions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not _ID.match(self.id):
+            raise InvalidArgument("id", self.id, "a dotted lower-case slug like 'gauss.relu.mu'")
+        if not isinstance(self.provenance, Provenance):
+            raise InvalidArgument("provenance", self.provenance, "a Provenance")
+        if not isinstance(self.kind, Kind):
+            raise InvalidArgument("kind", self.kind, "Kind.EXACT or Kind.STATISTICAL")
+        if not (isinstance(self.resolution, (int, float)) and 0 < self.resolution < 1):
+            raise InvalidArgument("resolution", self.resolution, "a relative discrepancy in (0, 1)")
+        if isinstance(self.dps, bool) or not isinstance(self.dps, int) or self.dps < 5:
+            raise InvalidArgument("dps", self.dps, "an integer >= 5")
+        if isinstance(self.n_start, bool) or not isinstance(self.n_start, int) or self.n_start < 2:
+            raise InvalidArgument("n_start", self.n_start, "an integer >= 2")
+        for name, p in self.parameters.items():
+            if not isinstance(p, Parameter):
+                raise InvalidArgument(f"parameters[{name!r}]", p, "a Parameter(value, domain)")
+        if not (callable(self.prediction) and callable(self.estimator)):
+            raise InvalidArgument("prediction/estimator", (self.prediction, self.estimator), "callables")
+
+    @property
+    def values(self) -> dict[str, float | tuple[float, ...]]:
+        """The parameter values, name -> value."""
+        return {k: p.value for k, p in self.parameters.items()}
+
+    def with_values(self, **values: float | tuple[float, ...]) -> "Claim":
+        """A copy with some parameter values changed, each checked against its domain."""
+        params = dict(self.parameters)
+        for name, value in values.items():
+            if name not in params:
+                raise InvalidArgument(f"parameter of {self.id}", name, f"one of: {', '.join(params) or 'none'}")
+            domain = params[name].domain
+            domain.validate(name, value)
+            params[name] = Parameter(value, domain)
+        return replace(self, parameters=params)
+
+    def formula(self) -> str | None:
+        """The predicted closed form as text, when the prediction exposes one."""
+        expression = getattr(self.prediction, "expression", None)
+        return str(expression(self.values)) if expression else None

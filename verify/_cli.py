@@ -1,0 +1,156 @@
+"""Command line: ``python -m verify list | show ID | run [options]``.
+
+Exit status: 0 when nothing FAILed, 1 when a claim FAILed, 2 for a usage error
+(one line on stderr, never a traceback), 130 when interrupted (the report of
+what was decided is still written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from theory import InvalidArgument, VerifierError
+
+from ._budget import BUDGETS
+from ._check import DEFAULT_FALSE_FAIL_RATE
+from ._claim import Claim
+from ._registry import get, select
+from ._report import write_report
+from ._run import run
+from ._verdict import Verdict
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2
+        self.exit(2, f"verify: error: {message}\n")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {value}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"--false-fail-rate must be a probability in (0, 1), got {text!r}")
+    return value
+
+
+def _assignment(text: str) -> tuple[str, float | tuple[float, ...]]:
+    name, sep, raw = text.partition("=")
+    try:
+        if not (sep and name and raw):
+            raise ValueError
+        values = tuple(float(v) for v in raw.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--set takes NAME=NUMBER or NAME=N1,N2,..., got {text!r}") from None
+    return name, values[0] if len(values) == 1 else values
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m verify", description="Verify closed-form claims against numerics.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    listing = sub.add_parser("list", help="list the claims, their kind and provenance")
+    listing.add_argument("--match", metavar="PATTERN", help="glob over claim ids, or an id prefix")
+    show = sub.add_parser("show", help="show one claim in full")
+    show.add_argument("claim_id")
+    r = sub.add_parser("run", help="verify claims and write a report")
+    r.add_argument("--match", metavar="PATTERN", help="glob over claim ids (gauss.*.mc), or an id prefix (gauss.relu)")
+    r.add_argument("--seed", type=_seed, default=0, help="non-negative integer seed (default 0)")
+    r.add_argument("--budget", choices=list(BUDGETS), default="standard", help="sampling budget (default standard)")
+    r.add_argument("--report", metavar="DIR", default="verify-report", help="report directory (default verify-report/)")
+    r.add_argument("--false-fail-rate", type=_rate, default=DEFAULT_FALSE_FAIL_RATE,
+                   help=f"false-fail rate of the whole run (default {DEFAULT_FALSE_FAIL_RATE:g})")
+    r.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter of every selected claim that has it (checked against its domain)")
+    r.add_argument("--quiet", action="store_true", help="no live progress")
+    return parser
+
+
+def _apply(claims: tuple[Claim, ...], assignments: list[tuple[str, object]]) -> tuple[Claim, ...]:
+    for name, value in assignments:
+        if not any(name in c.parameters for c in claims):
+            known = sorted({p for c in claims for p in c.parameters})
+            raise InvalidArgument("--set parameter", name, f"a parameter of the selected claims ({', '.join(known)})")
+        claims = tuple(c.with_values(**{name: value}) if name in c.parameters else c for c in claims)
+    return claims
+
+
+def _list(pattern: str | None) -> int:
+    for c in select(pattern):
+        print(f"{c.id:45s} {c.kind.value:11s} {c.provenance.describe()}")
+    return 0
+
+
+def _show(claim_id: str) -> int:
+    c = get(claim_id)
+    print(f"{c.id}: {c.title}\n  kind: {c.kind.value}\n  provenance: {c.provenance.describe()}")
+    for name, p in c.parameters.items():
+        print(f"  parameter {name} = {p.value} in {p.domain.describe()}")
+    print(f"  formula: {c.formula()}\n  resolution: {c.resolution:g}, dps: {c.dps}, first look: {c.n_start} samples")
+    for a in c.assumptions:
+        print(f"  assumes: {a}")
+    return 0
+
+
+class _Progress:
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.done, self.quiet = total, 0, quiet
+        self.tty = sys.stderr.isatty()
+
+    def look(self, claim: Claim, k: int, looks: int, n: int) -> None:
+        if self.tty and not self.quiet:
+            what = f"look {k + 1}/{looks}, n={n}" if n else "quadrature"
+            sys.stderr.write(f"\r\033[K[{self.done + 1}/{self.total}] {claim.id}: {what}")
+            sys.stderr.flush()
+
+    def verdict(self, v: Verdict) -> None:
+        self.done += 1
+        if not self.quiet:
+            prefix = "\r\033[K" if self.tty else ""
+            sys.stderr.write(f"{prefix}[{self.done}/{self.total}] {v.outcome:12s} {v.claim.id} ({v.seconds:.1f} s)\n")
+
+
+def _run(args: argparse.Namespace) -> int:
+    claims = _apply(select(args.match), args.set)
+    progress = _Progress(len(claims), args.quiet)
+    result = run(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate,
+                 progress=progress.look, on_verdict=progress.verdict)
+    paths = write_report(result, args.report)
+    width = max(len(v.claim.id) for v in result.verdicts) if result.verdicts else 10
+    print(f"{'claim':{width}s}  {'outcome':12s}  {'min.detect':>10s}  {'resolution':>10s}")
+    for v in result.verdicts:
+        mdd = f"{v.min_detectable:.3g}" if v.min_detectable is not None else "-"
+        print(f"{v.claim.id:{width}s}  {v.outcome:12s}  {mdd:>10s}  {v.claim.resolution:>10.3g}")
+    counts = ", ".join(f"{n} {o}" for o, n in result.counts().items())
+    print(f"{counts} in {result.seconds:.1f} s (seed {result.seed}, budget {result.budget}); report: {paths['markdown']}")
+    if result.interrupted:
+        print(f"interrupted after {len(result.verdicts)} of {result.selected} claims", file=sys.stderr)
+        return 130
+    return 1 if result.failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return _list(args.match)
+        if args.command == "show":
+            return _show(args.claim_id)
+        return _run(args)
+    except VerifierError as exc:
+        print(f"verify: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,56 @@
+"""The registry of claims: register, list, look up and select by pattern."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from theory import InvalidArgument, UnknownName
+
+from ._claim import Claim
+
+__all__ = ["register", "claims", "get", "select"]
+
+_CLAIMS: dict[str, Claim] = {}
+_PATTERN = re.compile(r"^[a-z0-9_.*?\[\]!-]+$")
+
+
+def register(claim: Claim, *, replace: bool = False) -> Claim:
+    """Add ``claim`` to the registry; an id already taken is an error unless ``replace``."""
+    if not isinstance(claim, Claim):
+        raise InvalidArgument("claim", type(claim).__name__, "a verify.Claim")
+    if claim.id in _CLAIMS and not replace:
+        raise InvalidArgument("claim.id", claim.id, "an id not already registered (pass replace=True to override)")
+    _CLAIMS[claim.id] = claim
+    return claim
+
+
+def claims() -> tuple[Claim, ...]:
+    """Every registered claim, sorted by id."""
+    return tuple(_CLAIMS[k] for k in sorted(_CLAIMS))
+
+
+def get(claim_id: str) -> Claim:
+    """The claim registered under ``claim_id``."""
+    if claim_id not in _CLAIMS:
+        raise UnknownName("claim id", claim_id, list(_CLAIMS))
+    return _CLAIMS[claim_id]
+
+
+def select(pattern: str | None) -> tuple[Claim, ...]:
+    """Claims whose id matches ``pattern``: a glob (``gauss.*.mc``) or, without wildcards, an id prefix.
+
+    A malformed pattern, or one that matches nothing, is an error.
+    """
+    if pattern is None:
+        return claims()
+    if not isinstance(pattern, str) or not _PATTERN.match(pattern) or pattern.count("[") != pattern.count("]"):
+        raise InvalidArgument("pattern", pattern, "a glob over claim ids (letters, digits, _ . - * ? [ ] !)")
+    if any(c in pattern for c in "*?["):
+        chosen = [c for c in claims() if fnmatch.fnmatchcase(c.id, pattern)]
+    else:
+        chosen = [c for c in claims() if c.id == pattern or c.id.startswith(pattern.rstrip(".") + ".")]
+    if not chosen:
+        prefixes = sorted({c.id.split(".")[0] + ".*" for c in claims()})
+        raise InvalidArgument("pattern", pattern, f"a pattern matching at least one claim (families: {', '.join(prefixes)})")
+    return tuple(chosen)

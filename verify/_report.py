@@ -1,0 +1,177 @@
+"""Reports of a run: ``report.json`` (machine-readable), ``report.md`` and ``discrepancies.png``."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import mpmath
+
+from theory import InvalidArgument
+
+from ._environment import environment
+from ._run import RunResult, per_claim_rate
+from ._verdict import Verdict
+
+__all__ = ["write_report", "report_dict"]
+
+
+def _num(value: object, dps: int | None) -> float | str:
+    """A JSON number: floats stay floats; high-precision values become decimal strings with ``dps`` digits."""
+    if isinstance(value, mpmath.mpf):
+        return mpmath.nstr(value, dps or 15, strip_zeros=False)
+    v = float(value)
+    if not math.isfinite(v):
+        raise InvalidArgument("report value", v, "a finite number (a report never holds NaN or inf)")
+    return v
+
+
+def _nums(values, dps):
+    return [_num(v, dps) for v in values]
+
+
+def _claim_record(v: Verdict) -> dict[str, object]:
+    claim, last = v.claim, v.comparison
+    est = last.estimate if last else None
+    dps = est.dps if est else None
+    record: dict[str, object] = {
+        "id": claim.id,
+        "title": claim.title,
+        "kind": claim.kind.value,
+        "provenance": {"text": claim.provenance.describe(), "source": claim.provenance.source,
+                       "arxiv": claim.provenance.arxiv, "version": claim.provenance.version,
+                       "locator": claim.provenance.locator, "note": claim.provenance.note},
+        "parameters": {k: list(p) if isinstance(p, tuple) else p for k, p in claim.values.items()},
+        "formula": claim.formula(),
+        "assumptions": list(claim.assumptions),
+        "outcome": v.outcome,
+        "reason": v.reason,
+        "resolution": claim.resolution,
+        "predicted": _nums(last.predicted, claim.dps) if last else None,
+        "estimate": _nums(est.value, dps) if est else None,
+        "std_error": _nums(est.std_error, None) if est and est.statistical else None,
+        "bound": _nums(est.bound, None) if est and not est.statistical else None,
+        "method": est.method if est else None,
+        "n_samples": est.n_samples if est else None,
+        "seed": v.seed,
+        "stream": list(est.seed) if est and est.seed else None,
+        "dps": claim.dps,
+        "min_detectable": v.min_detectable,
+        "relative_discrepancy": last.relative_discrepancy if last else None,
+        "false_fail_rate": v.false_fail_rate,
+        "alpha_spent": v.alpha_spent,
+        "samples_needed": v.samples_needed,
+        "seconds": round(v.seconds, 4),
+        "looks": [{"n_samples": c.estimate.n_samples, "estimate": _nums(c.estimate.value, c.estimate.dps),
+                   "error": _nums(c.estimate.error, None), "alpha": c.alpha,
+                   "relative_discrepancy": c.relative_discrepancy, "min_detectable": c.relative_detectable}
+                  for c in v.looks],
+    }
+    return record
+
+
+def report_dict(result: RunResult) -> dict[str, object]:
+    """Everything a report holds, as plain JSON-able data."""
+    claims = [v.claim for v in result.verdicts]
+    return {
+        "run": {
+            "seed": result.seed, "budget": result.budget,
+            "false_fail_rate": result.false_fail_rate,
+            "false_fail_rate_per_claim": per_claim_rate(claims, result.false_fail_rate) if claims else None,
+            "false_pass_rate": result.false_pass_rate,
+            "error_control": "Bonferroni over statistical claims, Bonferroni alpha spending over a fixed "
+                             "schedule of doubling looks, Bonferroni over components",
+            "started": result.started, "seconds": round(result.seconds, 3),
+            "selected": result.selected, "interrupted": result.interrupted,
+            "counts": result.counts(),
+            **environment(),
+        },
+        "claims": [_claim_record(v) for v in result.verdicts],
+    }
+
+
+def _markdown(data: dict[str, object], plot: str | None) -> str:
+    run = data["run"]
+    git = run["git"]
+    counts = ", ".join(f"{k} {v}" for k, v in run["counts"].items())
+    lines = [
+        "# Verification report", "",
+        f"- outcome counts: {counts}" + (" (**interrupted**)" if run["interrupted"] else ""),
+        f"- seed {run['seed']}, budget `{run['budget']}`, false-fail rate {run['false_fail_rate']:g} for the run "
+        f"({run['false_fail_rate_per_claim'] or 0:.3g} per statistical claim), false-pass rate {run['false_pass_rate']:g}",
+        f"- started {run['started']}, {run['seconds']:.1f} s; Python {run['python']} on {run['platform']}",
+        f"- git {git['commit'] or 'unknown'}{' (dirty)' if git['dirty'] else ''}; "
+        + ", ".join(f"{k} {v}" for k, v in run["packages"].items()),
+        "",
+        "| claim | kind | outcome | rel. discrepancy | min. detectable | resolution | samples | seconds |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c in data["claims"]:
+        lines.append(f"| `{c['id']}` | {c['kind']} | **{c['outcome']}** | {_g(c['relative_discrepancy'])} | "
+                     f"{_g(c['min_detectable'])} | {c['resolution']:g} | {c['n_samples'] or '-'} | {c['seconds']:.2f} |")
+    if plot:
+        lines += ["", f"![discrepancy in units of each claim's resolution]({plot})"]
+    lines += ["", "## Evidence", ""]
+    for c in data["claims"]:
+        error = c["std_error"] or c["bound"]
+        lines += [f"### `{c['id']}`: {c['outcome']}", "", c["title"], "",
+                  f"- provenance: {c['provenance']['text']}",
+                  f"- parameters: {c['parameters']}; formula: `{c['formula']}`",
+                  f"- predicted: {c['predicted']}",
+                  f"- estimate: {c['estimate']} ({'std. error' if c['std_error'] else 'bound'} {error}); {c['method']}",
+                  f"- {c['reason']}" + (f"; about {c['samples_needed']} samples would resolve it" if c["samples_needed"] else ""),
+                  f"- seed {c['seed']} (stream {c['stream']}), {c['n_samples'] or 'no'} samples, dps {c['dps']}, "
+                  f"false-fail rate {c['false_fail_rate']:.3g} allotted, {c['alpha_spent']:.3g} spent", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _g(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3g}"
+
+
+def _plot(result: RunResult, path: Path) -> bool:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [v for v in result.verdicts if v.comparison]
+    if not rows:
+        return False
+    colours = {"PASS": "tab:green", "FAIL": "tab:red", "INCONCLUSIVE": "tab:orange"}
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.5))
+    for y, v in enumerate(rows):
+        c = v.comparison
+        for k, (d, r, s) in enumerate(zip(c.discrepancy, c.radius, c.scale)):
+            unit = c.resolution * s
+            ax.errorbar(max(min(d / unit, 4), -4), y + 0.15 * (k - 1), xerr=min(r / unit, 4), fmt="o", ms=3,
+                        color=colours[v.outcome], capsize=2)
+    ax.axvspan(-1, 1, color="0.9", zorder=0)
+    ax.axvline(0, color="0.4", lw=0.8)
+    ax.set_yticks(range(len(rows)), [v.claim.id for v in rows], fontsize=7)
+    ax.set_xlim(-4.2, 4.2)
+    ax.set_xlabel("(estimate - prediction) / (resolution x |prediction|), with confidence radius (clipped at 4)")
+    ax.set_title("Discrepancy per claim and component; shaded: within resolution")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def write_report(result: RunResult, directory: str | Path) -> dict[str, Path]:
+    """Write ``report.json``, ``report.md`` and ``discrepancies.png`` into ``directory``."""
+    out = Path(directory)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidArgument("report directory", str(directory), f"a writable directory ({exc.strerror})") from None
+    data = report_dict(result)
+    paths = {"json": out / "report.json", "markdown": out / "report.md"}
+    paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
+    plot = out / "discrepancies.png"
+    has_plot = _plot(result, plot)
+    if has_plot:
+        paths["plot"] = plot
+    paths["markdown"].write_text(_markdown(data, plot.name if has_plot else None))
+    return paths
