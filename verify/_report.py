@@ -151,7 +151,7 @@ def _plot(result: RunResult, path: Path) -> bool:
     ax.axvline(0, color="0.4", lw=0.8)
     ax.set_yticks(range(len(rows)), [v.claim.id for v in rows], fontsize=7)
     ax.set_xlim(-4.2, 4.2)
-    ax.set_xlabel("(estimate - prediction) / (resolution x |prediction|), with confidence radius (clipped at 4)")
+    ax.set_xlabel("(estimate - prediction) / (resolution x |prediction|)   [bars: confidence radius; clipped at 4]", fontsize=8)
     ax.set_title("Discrepancy per claim and component; shaded: within resolution")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

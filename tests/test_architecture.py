@@ -1,0 +1,46 @@
+"""Covers the package layout: imports go one way (theory <- numerics <- verify); public names are documented."""
+
+import ast
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {"theory": {"numerics", "verify"}, "numerics": {"verify"}, "verify": set()}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_imports_go_one_way(package):
+    for path in (ROOT / package).rglob("*.py"):
+        bad = _imports(path) & FORBIDDEN[package]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+@pytest.mark.parametrize("package", ["theory", "numerics"])
+def test_lower_layers_never_use_global_randomness_or_precision(package):
+    for path in (ROOT / package).rglob("*.py"):
+        text = path.read_text()
+        assert "np.random.seed" not in text and "mp.dps =" not in text and "mpmath.mp.dps =" not in text
+        assert "sympify" not in text and "parse_expr" not in text
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_every_exported_callable_is_documented(package):
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert inspect.getdoc(obj), f"{package}.{name} has no docstring"

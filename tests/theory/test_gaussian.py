@@ -1,0 +1,75 @@
+"""Covers theory/_gaussian.py: closed forms against quadrature, Stein's identity, limits."""
+
+import mpmath
+import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
+
+import theory
+from theory import s
+
+PAIRS = [(a, q) for a in ("relu", "leaky_relu", "erf", "gelu", "identity") for q in theory.QUANTITIES]
+scales = st.floats(0.05, 8.0)
+slopes = st.floats(0.0, 1.0)
+
+
+def _quad(g, scale, kinks=(0.0,)):
+    sc = mpmath.mpf(scale)
+    f = lambda z: g(sc * z) * mpmath.npdf(z)  # noqa: E731
+    return mpmath.quad(f, [-mpmath.inf, *kinks, mpmath.inf])
+
+
+@pytest.mark.parametrize("name,quantity", PAIRS)
+@settings(max_examples=8)
+@given(scale=scales, slope=slopes)
+def test_closed_form_equals_quadrature(name, quantity, scale, slope):
+    params = {"slope": slope} if name == "leaky_relu" else {}
+    act = theory.activation(name, **params)
+    pred = theory.GaussianMoment(name, quantity)({"s": scale, **params}, dps=25)[0]
+    with mpmath.workdps(30):
+        ref = _quad(theory.gaussian_integrand(act, quantity, "mpmath"), scale)
+        assert abs(pred - ref) <= mpmath.mpf(10) ** -22 * max(1, abs(ref))
+
+
+@pytest.mark.parametrize("name", ["relu", "erf", "gelu"])
+@settings(max_examples=5)
+@given(scale=scales)
+def test_stein_identity_links_mean_derivative_to_first_hermite_coefficient(name, scale):
+    """E[sigma'(sZ)] = E[Z sigma(sZ)] / s (Stein's lemma)."""
+    act = theory.activation(name)
+    mu = theory.GaussianMoment(name, "mean_derivative")({"s": scale}, dps=25)[0]
+    with mpmath.workdps(30):
+        c1 = _quad(lambda v: v / mpmath.mpf(scale) * act.mpmath(v), scale) / mpmath.mpf(scale)
+        assert abs(mu - c1) < mpmath.mpf(10) ** -22
+
+
+def test_limits_of_the_closed_forms():
+    erf2 = theory.gaussian_moment("erf", "second_moment")
+    assert sp.limit(erf2, s, sp.oo) == 1  # erf(sZ)^2 -> sign(Z)^2 = 1
+    gelu2 = theory.gaussian_moment("gelu", "second_moment")
+    assert sp.limit(gelu2 / s**2, s, 0) == sp.Rational(1, 4)  # gelu(x) ~ x/2 near 0
+    assert sp.limit(gelu2 / s**2, s, sp.oo) == sp.Rational(1, 2)  # gelu -> relu
+
+
+def test_leaky_closed_form_reduces_to_relu_at_zero_slope():
+    for q in theory.QUANTITIES:
+        leaky = theory.gaussian_moment("leaky_relu", q).subs(theory.PARAMETER_SYMBOLS["slope"], 0)
+        assert sp.simplify(leaky - theory.gaussian_moment("relu", q)) == 0
+
+
+def test_prediction_is_correct_to_the_requested_digits():
+    pred = theory.GaussianMoment("gelu", "second_moment")
+    lo, hi = pred({"s": 0.7}, dps=30)[0], pred({"s": 0.7}, dps=60)[0]
+    with mpmath.workdps(60):
+        assert abs(lo - hi) < mpmath.mpf(10) ** -29 * abs(hi)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("inf"), (1.0, -2.0), ()])
+def test_scale_outside_domain_is_rejected(bad):
+    with pytest.raises(theory.InvalidArgument, match="`s` must be"):
+        theory.GaussianMoment("relu", "second_moment")({"s": bad}, dps=20)
+
+
+def test_unknown_quantity_is_rejected():
+    with pytest.raises(theory.UnknownName, match="Gaussian quantity"):
+        theory.gaussian_moment("relu", "variance")

@@ -1,0 +1,74 @@
+"""Covers verify/_cli.py and verify/__main__.py: exit statuses, one-line errors, reproducibility."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "verify", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_list_shows_claims_with_kind_and_provenance():
+    out = _cli("list", "--match", "gauss.relu")
+    assert out.returncode == 0
+    assert "gauss.relu.mean_derivative.mc" in out.stdout and "statistical" in out.stdout and "derived" in out.stdout
+
+
+def test_show_prints_the_formula_and_domain():
+    out = _cli("show", "gauss.erf.second_moment.quad")
+    assert out.returncode == 0 and "asin" in out.stdout and "(0, inf)" in out.stdout
+
+
+def test_run_writes_reports_and_exits_zero_and_same_seed_gives_same_numbers(tmp_path):
+    reports = []
+    for name in ("a", "b"):
+        out = _cli("run", "--match", "gauss.relu.mean_derivative", "--seed", "3", "--report", str(tmp_path / name))
+        assert out.returncode == 0, out.stderr
+        assert "PASS" in out.stdout and "[2/2]" in out.stderr  # verdict table and progress
+        reports.append(json.loads((tmp_path / name / "report.json").read_text()))
+        assert (tmp_path / name / "report.md").exists() and (tmp_path / name / "discrepancies.png").exists()
+    strip = lambda r: [{k: v for k, v in c.items() if k != "seconds"} for c in r["claims"]]  # noqa: E731
+    assert strip(reports[0]) == strip(reports[1])
+    assert reports[0]["run"]["seed"] == 3
+
+
+def test_a_failing_claim_gives_exit_status_one(tmp_path):
+    # a user-registered claim whose prediction (2.0) is far from its estimator's truth (1.0)
+    code = ("import sys, dataclasses, verify\n"
+            "from tests.verify.synthetic import statistical\n"
+            "verify.register(statistical(predicted=(2.0,), id='synthetic.wrong'))\n"
+            "from verify._cli import main\n"
+            f"sys.exit(main(['run', '--match', 'synthetic', '--report', {str(tmp_path)!r}, '--quiet']))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "FAIL" in out.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["show", "gauss.relu.muu"], "unknown claim id 'gauss.relu.muu'"),
+    (["run", "--match", "gauss.[relu"], "`pattern` must be"),
+    (["run", "--match", "nothing.*"], "matching at least one claim"),
+    (["run", "--seed", "-1"], "--seed must be a non-negative integer, got -1"),
+    (["run", "--seed", "abc"], "--seed must be a non-negative integer"),
+    (["run", "--budget", "huge"], "invalid choice: 'huge'"),
+    (["run", "--match", "gauss.relu.mean_derivative.mc", "--set", "s=-1"], "`s` must be in (0, inf), got -1.0"),
+    (["run", "--match", "gauss.leaky_relu", "--set", "slope=3"], "`slope` must be in [0, 1], got 3.0"),
+    (["run", "--set", "alpha=1"], "`--set parameter` must be a parameter of the selected claims"),
+    (["run", "--set", "s=abc"], "--set takes NAME=NUMBER"),
+    (["run", "--false-fail-rate", "2"], "--false-fail-rate must be a probability"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_bad_input_is_one_line_and_exit_two(args, needle, tmp_path):
+    out = _cli(*args, "--report", str(tmp_path)) if args[0] == "run" else _cli(*args)
+    assert out.returncode == 2
+    assert needle in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_set_overrides_a_parameter_in_the_report(tmp_path):
+    out = _cli("run", "--match", "gauss.relu.mean_derivative.quad", "--set", "s=0.5,2", "--report", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["claims"][0]["parameters"]["s"] == [0.5, 2.0]
