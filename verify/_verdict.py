@@ -29,12 +29,13 @@ def decide(c: Comparison) -> str | None:
 def explain(outcome: str, c: Comparison) -> str:
     """One sentence saying why ``outcome`` was reached from ``c``."""
     disc, mdd = c.relative_discrepancy, c.relative_detectable
+    interval = (f"the confidence radius at false-fail rate {c.alpha:.3g}" if c.estimate.statistical
+                else "the error bound plus the prediction's rounding")
     if outcome == FAIL:
-        return (f"discrepancy {disc:.3g} (relative) exceeds the confidence radius at false-fail rate "
-                f"{c.alpha:.3g}")
+        return f"relative discrepancy {disc:.3g} exceeds {interval}"
     if outcome == PASS:
-        return (f"discrepancy {disc:.3g} is within the confidence radius and the minimum detectable "
-                f"discrepancy {mdd:.3g} is <= resolution {c.resolution:.3g}")
+        return (f"relative discrepancy {disc:.3g} is within {interval}, and the minimum detectable "
+                f"discrepancy {mdd:.3g} is <= the resolution {c.resolution:.3g}")
     return (f"no significant discrepancy ({disc:.3g}), but the minimum detectable discrepancy "
             f"{mdd:.3g} exceeds the resolution {c.resolution:.3g}")
 
