@@ -40,7 +40,7 @@ claim = Claim(
     id="example.cos.characteristic",
     title="E[cos(sZ)] = exp(-s^2/2): the Gaussian characteristic function",
     provenance=Provenance("derived", note="textbook identity, used as an example"),
-    parameters={"s": Parameter((0.5, 1.0), theory.POSITIVE)},
+    parameters={"s": Parameter((0.5, 1.0), theory.POSITIVE, vector=True)},
     prediction=Prediction(),
     estimator=Estimator(),
     kind=Kind.STATISTICAL,

@@ -21,7 +21,7 @@ class InvalidArgument(VerifierError, ValueError):
 
     Examples
     --------
-    >>> raise InvalidArgument("s", -1.0, "(0, inf)")
+    >>> raise InvalidArgument("s", -1.0, "in (0, inf)")
     Traceback (most recent call last):
     ...
     theory._errors.InvalidArgument: `s` must be in (0, inf), got -1.0

@@ -24,7 +24,7 @@ def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, float], *, dps: int) -> m
     result is rounded to ``dps`` digits. Nothing global is changed.
 
     >>> s = sp.Symbol("s", positive=True)
-    >>> str(evaluate(sp.sqrt(s), {s: 2.0}, dps=20))
+    >>> mpmath.nstr(evaluate(sp.sqrt(s), {s: 2.0}, dps=20), 20)
     '1.4142135623730950488'
     """
     if not isinstance(dps, int) or dps < 5:

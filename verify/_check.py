@@ -25,6 +25,7 @@ import hashlib
 import time
 from typing import Callable
 
+import mpmath
 import numpy as np
 
 from numerics import samples_needed
@@ -33,7 +34,7 @@ from theory import InvalidArgument, NoConvergence
 from ._budget import budget as lookup_budget
 from ._claim import Claim, Kind
 from ._compare import Comparison, compare
-from ._verdict import INCONCLUSIVE, Verdict, decide, explain
+from ._verdict import FAIL, INCONCLUSIVE, Verdict, decide, explain
 
 __all__ = ["check", "claim_key", "DEFAULT_FALSE_FAIL_RATE", "DEFAULT_FALSE_PASS_RATE"]
 
@@ -71,6 +72,9 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
     plan = lookup_budget(budget)
     start = time.perf_counter()
     predicted = tuple(claim.prediction(claim.values, dps=claim.dps))
+    if not all(mpmath.isfinite(mpmath.mpf(p)) for p in predicted):
+        return _verdict(claim, FAIL, f"the prediction is not finite: {tuple(map(str, predicted))}", [], seed,
+                        plan.name, false_fail_rate, start, needed=None)
     if claim.kind is Kind.EXACT:
         sizes, alpha_look = (None,), false_fail_rate
     else:
@@ -93,7 +97,7 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
     outcome = outcome or INCONCLUSIVE
     last = looks[-1]
     needed = None
-    if outcome == INCONCLUSIVE and last.estimate.n_samples:
+    if outcome == INCONCLUSIVE and last.estimate.n_samples and not last.degenerate:
         needed = samples_needed(last.estimate.n_samples, last.relative_detectable, claim.resolution)
     return _verdict(claim, outcome, explain(outcome, last), looks, seed, plan.name, false_fail_rate, start, needed)
 

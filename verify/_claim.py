@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from types import MappingProxyType
 from typing import Callable, Mapping
 
 from theory import Interval, InvalidArgument
@@ -13,6 +14,7 @@ __all__ = ["Kind", "Provenance", "Parameter", "Claim"]
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _ARXIV = re.compile(r"^\d{4}\.\d{4,5}$")
+_VERSION = re.compile(r"^v\d+$")
 _SOURCES = ("paper", "derived", "observed")
 
 
@@ -47,6 +49,8 @@ class Provenance:
             raise InvalidArgument("provenance.source", self.source, f"one of {', '.join(_SOURCES)}")
         if self.arxiv is not None and not _ARXIV.match(self.arxiv):
             raise InvalidArgument("provenance.arxiv", self.arxiv, "an arXiv id like '2510.01303'")
+        if self.version is not None and not _VERSION.match(self.version):
+            raise InvalidArgument("provenance.version", self.version, "an arXiv version like 'v1'")
         if self.source == "paper" and not (self.arxiv and self.version and self.locator):
             raise InvalidArgument("provenance", (self.arxiv, self.version, self.locator),
                                   "arxiv, version and locator all set for a paper's statement")
@@ -60,13 +64,20 @@ class Provenance:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A parameter value (a number or a tuple of numbers) with its valid domain."""
+    """A parameter value with its valid domain; ``vector`` parameters take a tuple of numbers (or one number)."""
 
     value: float | tuple[float, ...]
     domain: Interval
+    vector: bool = False
 
     def __post_init__(self) -> None:
-        self.domain.validate("parameter", self.value)
+        self.check("parameter", self.value)
+
+    def check(self, name: str, value: object) -> None:
+        """Raise InvalidArgument unless ``value`` has this parameter's shape and lies in its domain."""
+        if isinstance(value, tuple) and not self.vector:
+            raise InvalidArgument(name, value, f"a single number in {self.domain.describe()}")
+        self.domain.validate(name, value)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ class Claim:
         for name, p in self.parameters.items():
             if not isinstance(p, Parameter):
                 raise InvalidArgument(f"parameters[{name!r}]", p, "a Parameter(value, domain)")
+        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
         if not (callable(self.prediction) and callable(self.estimator)):
             raise InvalidArgument("prediction/estimator", (self.prediction, self.estimator), "callables")
 
@@ -131,10 +143,13 @@ class Claim:
         for name, value in values.items():
             if name not in params:
                 raise InvalidArgument(f"parameter of {self.id}", name, f"one of: {', '.join(params) or 'none'}")
-            domain = params[name].domain
-            domain.validate(name, value)
-            params[name] = Parameter(value, domain)
+            old = params[name]
+            old.check(name, value)
+            params[name] = Parameter(value, old.domain, old.vector)
         return replace(self, parameters=params)
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
     def formula(self) -> str | None:
         """The predicted closed form as text, when the prediction exposes one."""

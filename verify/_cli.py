@@ -1,7 +1,8 @@
 """Command line: ``python -m verify list | show ID | run [options]``.
 
 Exit status: 0 when nothing FAILed, 1 when a claim FAILed, 2 for a usage error
-(one line on stderr, never a traceback), 130 when interrupted (the report of
+(one line on stderr, never a traceback; an unexpected internal error is one
+line too, with status 1), 130 when interrupted (the report of
 what was decided is still written).
 """
 
@@ -17,7 +18,7 @@ from ._budget import BUDGETS
 from ._check import DEFAULT_FALSE_FAIL_RATE
 from ._claim import Claim
 from ._registry import get, select
-from ._report import write_report
+from ._report import prepare_directory, write_report
 from ._run import run
 from ._verdict import Verdict
 
@@ -126,6 +127,7 @@ class _Progress:
 
 def _run(args: argparse.Namespace) -> int:
     claims = _apply(select(args.match), args.set)
+    prepare_directory(args.report)
     progress = _Progress(len(claims), args.quiet)
     result = run(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate,
                  progress=progress.look, on_verdict=progress.verdict)
@@ -154,3 +156,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VerifierError as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001  (a last resort: one line, never a traceback)
+        print(f"verify: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

@@ -1,4 +1,10 @@
-"""Comparison of a prediction with an estimate at a declared false-fail rate."""
+"""Comparison of a prediction with an estimate at a declared false-fail rate.
+
+All arithmetic runs in mpmath at the claim's precision; only relative
+quantities (discrepancy, radius and detectable discrepancy divided by the
+scale |prediction|) leave as floats, so values far below float64's range
+(s = 1e-200, say) are compared correctly instead of underflowing to 0.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +20,15 @@ __all__ = ["Comparison", "compare"]
 
 @dataclass(frozen=True)
 class Comparison:
-    """One look: prediction against estimate, per component.
+    """One look: prediction against estimate, per component, relative to ``scale``.
 
     ``alpha`` is the false-fail rate spent on this look (split evenly over the
-    components); ``radius`` the half-width of the confidence interval (or the
-    bound); ``detectable`` the minimum detectable discrepancy at false-pass rate
-    ``beta``; ``scale`` the size a relative discrepancy is measured against
-    (|prediction|, or 1 where the prediction is 0), so the discrepancy the claim
-    must detect is ``resolution * scale``.
+    components). ``discrepancy`` is (estimate - prediction) / scale, ``radius``
+    the half-width of the confidence interval (or the bound) / scale, and
+    ``detectable`` the minimum detectable discrepancy at false-pass rate ``beta``
+    / scale; ``scale`` is |prediction| (or 1 where the prediction is exactly 0, so
+    the resolution is then absolute). ``degenerate`` names a reason the look
+    cannot be calibrated (a statistical estimate with zero standard error).
     """
 
     predicted: tuple
@@ -32,27 +39,40 @@ class Comparison:
     discrepancy: tuple[float, ...]
     radius: tuple[float, ...]
     detectable: tuple[float, ...]
-    scale: tuple[float, ...]
+    scale: tuple
+    degenerate: str = ""
 
     @property
     def significant(self) -> bool:
         """Some component lies outside its confidence interval (or bound)."""
-        return any(abs(d) > r for d, r in zip(self.discrepancy, self.radius))
+        return not self.degenerate and any(abs(d) > r for d, r in zip(self.discrepancy, self.radius))
 
     @property
     def resolved(self) -> bool:
         """Every component could have detected a discrepancy of the claim's resolution."""
-        return self.relative_detectable <= self.resolution
+        return not self.degenerate and self.relative_detectable <= self.resolution
 
     @property
     def relative_detectable(self) -> float:
         """Largest minimum detectable discrepancy, relative to ``scale``."""
-        return max(m / s for m, s in zip(self.detectable, self.scale))
+        return max(self.detectable)
 
     @property
     def relative_discrepancy(self) -> float:
         """Largest |estimate - prediction|, relative to ``scale``."""
-        return max(abs(d) / s for d, s in zip(self.discrepancy, self.scale))
+        return max(abs(d) for d in self.discrepancy)
+
+
+_HUGE = 1e300
+
+
+def _bounded(x) -> float:
+    """A relative quantity as a float, clipped to +-1e300 so a report never holds inf."""
+    return max(min(float(x), _HUGE), -_HUGE)
+
+
+def _finite(values) -> bool:
+    return all(mpmath.isfinite(mpmath.mpf(v)) for v in values)
 
 
 def compare(predicted: tuple, estimate: Estimate, *, resolution: float, alpha: float,
@@ -64,15 +84,25 @@ def compare(predicted: tuple, estimate: Estimate, *, resolution: float, alpha: f
     """
     if len(predicted) != len(estimate.value):
         raise InvalidArgument("prediction", len(predicted), f"as many values as the estimate ({len(estimate.value)})")
+    if not _finite(predicted):
+        raise InvalidArgument("prediction", tuple(map(str, predicted)), "finite numbers")
     per_component = alpha / len(predicted)
     radius = confidence_radius(estimate, per_component)
     detectable = detectable_discrepancy(estimate, per_component, beta)
     with mpmath.workdps(dps + GUARD_DIGITS):
-        diff = [float(mpmath.mpf(e) - mpmath.mpf(p)) for e, p in zip(estimate.value, predicted)]
-        scale = [float(abs(mpmath.mpf(p))) or 1.0 for p in predicted]
-    if not estimate.statistical:
-        rounding = [v * 10.0 ** (1 - dps) for v in scale]
-        radius = tuple(float(r) + u for r, u in zip(radius, rounding))
-        detectable = tuple(float(m) + 2 * u for m, u in zip(detectable, rounding))
-    return Comparison(tuple(predicted), estimate, alpha, beta, float(resolution), tuple(diff),
-                      tuple(float(r) for r in radius), tuple(float(m) for m in detectable), tuple(scale))
+        pred = [mpmath.mpf(p) for p in predicted]
+        scale = [abs(p) if p != 0 else mpmath.mpf(1) for p in pred]
+        diff = [mpmath.mpf(e) - p for e, p in zip(estimate.value, pred)]
+        rad = [mpmath.mpf(r) for r in radius]
+        mdd = [mpmath.mpf(m) for m in detectable]
+        if not estimate.statistical:
+            rounding = [v * mpmath.mpf(10) ** (1 - dps) for v in scale]
+            rad = [r + u for r, u in zip(rad, rounding)]
+            mdd = [m + 2 * u for m, u in zip(mdd, rounding)]
+        rel = lambda xs: tuple(_bounded(x / v) for x, v in zip(xs, scale))  # noqa: E731
+        discrepancy, rel_radius, rel_mdd = rel(diff), rel(rad), rel(mdd)
+    degenerate = ""
+    if estimate.statistical and any(float(se) == 0 for se in estimate.std_error):
+        degenerate = "a standard error is zero (the sample has no spread), so the interval cannot be calibrated"
+    return Comparison(tuple(predicted), estimate, alpha, beta, float(resolution), discrepancy, rel_radius,
+                      rel_mdd, tuple(scale), degenerate)

@@ -14,7 +14,7 @@ from ._environment import environment
 from ._run import RunResult, per_claim_rate
 from ._verdict import Verdict
 
-__all__ = ["write_report", "report_dict"]
+__all__ = ["write_report", "report_dict", "prepare_directory"]
 
 
 def _num(value: object, dps: int | None) -> float | str:
@@ -25,6 +25,10 @@ def _num(value: object, dps: int | None) -> float | str:
     if not math.isfinite(v):
         raise InvalidArgument("report value", v, "a finite number (a report never holds NaN or inf)")
     return v
+
+
+def _opt(value: object) -> float | str | None:
+    return None if value is None else _num(value, None)
 
 
 def _nums(values, dps):
@@ -57,15 +61,17 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "seed": v.seed,
         "stream": list(est.seed) if est and est.seed else None,
         "dps": claim.dps,
-        "min_detectable": v.min_detectable,
-        "relative_discrepancy": last.relative_discrepancy if last else None,
-        "false_fail_rate": v.false_fail_rate,
-        "alpha_spent": v.alpha_spent,
+        "estimate_dps": dps,
+        "min_detectable": _opt(v.min_detectable),
+        "relative_discrepancy": _opt(last.relative_discrepancy) if last else None,
+        "false_fail_rate": _num(v.false_fail_rate, None),
+        "alpha_spent": _num(v.alpha_spent, None),
         "samples_needed": v.samples_needed,
         "seconds": round(v.seconds, 4),
         "looks": [{"n_samples": c.estimate.n_samples, "estimate": _nums(c.estimate.value, c.estimate.dps),
-                   "error": _nums(c.estimate.error, None), "alpha": c.alpha,
-                   "relative_discrepancy": c.relative_discrepancy, "min_detectable": c.relative_detectable}
+                   "error": _nums(c.estimate.error, None), "alpha": _num(c.alpha, None),
+                   "relative_discrepancy": _num(c.relative_discrepancy, None),
+                   "min_detectable": _num(c.relative_detectable, None)}
                   for c in v.looks],
     }
     return record
@@ -143,8 +149,8 @@ def _plot(result: RunResult, path: Path) -> bool:
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.5))
     for y, v in enumerate(rows):
         c = v.comparison
-        for k, (d, r, s) in enumerate(zip(c.discrepancy, c.radius, c.scale)):
-            unit = c.resolution * s
+        for k, (d, r) in enumerate(zip(c.discrepancy, c.radius)):
+            unit = c.resolution
             ax.errorbar(max(min(d / unit, 4), -4), y + 0.15 * (k - 1), xerr=min(r / unit, 4), fmt="o", ms=3,
                         color=colours[v.outcome], capsize=2)
     ax.axvspan(-1, 1, color="0.9", zorder=0)
@@ -159,13 +165,29 @@ def _plot(result: RunResult, path: Path) -> bool:
     return True
 
 
-def write_report(result: RunResult, directory: str | Path) -> dict[str, Path]:
-    """Write ``report.json``, ``report.md`` and ``discrepancies.png`` into ``directory``."""
+def prepare_directory(directory: str | Path) -> Path:
+    """Create ``directory`` and check it is writable, before any work is done."""
     out = Path(directory)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".verify-write-test"
+        probe.write_text("")
+        probe.unlink()
     except OSError as exc:
-        raise InvalidArgument("report directory", str(directory), f"a writable directory ({exc.strerror})") from None
+        raise InvalidArgument("--report", str(directory), f"a writable directory ({exc.strerror or exc})") from None
+    return out
+
+
+def write_report(result: RunResult, directory: str | Path) -> dict[str, Path]:
+    """Write ``report.json``, ``report.md`` and ``discrepancies.png`` into ``directory``."""
+    out = prepare_directory(directory)
+    try:
+        return _write(result, out)
+    except OSError as exc:
+        raise InvalidArgument("--report", str(directory), f"a writable directory ({exc.strerror or exc})") from None
+
+
+def _write(result: RunResult, out: Path) -> dict[str, Path]:
     data = report_dict(result)
     paths = {"json": out / "report.json", "markdown": out / "report.md"}
     paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Callable, Sequence
 
 from ._check import DEFAULT_FALSE_FAIL_RATE, DEFAULT_FALSE_PASS_RATE, Progress, check
+from ._budget import budget as lookup_budget
 from ._claim import Claim, Kind
 from ._verdict import FAIL, OUTCOMES, Verdict
 
@@ -55,8 +56,12 @@ def run(claims: Sequence[Claim], *, seed: int = 0, budget: str = "standard",
     interrupted = False
     try:
         for claim in claims:
-            verdict = check(claim, seed=seed, budget=budget, false_fail_rate=rate,
-                            false_pass_rate=false_pass_rate, progress=progress)
+            try:
+                verdict = check(claim, seed=seed, budget=budget, false_fail_rate=rate,
+                                false_pass_rate=false_pass_rate, progress=progress)
+            except Exception as exc:  # noqa: BLE001  (one broken claim must not lose the run)
+                verdict = Verdict(claim, FAIL, f"the claim raised {type(exc).__name__}: {exc}", (), seed,
+                                  lookup_budget(budget).name, rate, 0.0, 0.0)
             verdicts.append(verdict)
             if on_verdict:
                 on_verdict(verdict)

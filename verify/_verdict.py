@@ -36,6 +36,8 @@ def explain(outcome: str, c: Comparison) -> str:
     if outcome == PASS:
         return (f"relative discrepancy {disc:.3g} is within {interval}, and the minimum detectable "
                 f"discrepancy {mdd:.3g} is <= the resolution {c.resolution:.3g}")
+    if c.degenerate:
+        return f"inconclusive: {c.degenerate}"
     return (f"no significant discrepancy ({disc:.3g}), but the minimum detectable discrepancy "
             f"{mdd:.3g} exceeds the resolution {c.resolution:.3g}")
 

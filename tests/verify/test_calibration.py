@@ -1,5 +1,11 @@
 """Calibration of the verifier over many seeds (covers verify/_check.py's error control).
 
+* The machinery, exactly: with an exactly normal synthetic estimator that never
+  resolves (so every look is taken), the FAIL rate must equal
+  1 - (1 - rate/(looks*components))^(looks*components), tested two-sided with a
+  binomial test at level 1e-4 over 2000 seeds. A verifier that forgot to split
+  the rate over looks or components (about 0.6 instead of 0.1 with 9 looks)
+  or spent it too cautiously would be caught.
 * A true statistical claim FAILs at most at its allotted rate: the FAIL count over
   the seeds must not exceed the binomial upper quantile Binom(seeds, rate) at
   probability 1 - 1e-4 (the slack, itself a false-alarm rate of 1e-4 per check).
@@ -21,7 +27,7 @@ from scipy import stats
 
 import verify
 
-from .synthetic import mutated
+from .synthetic import mutated, statistical
 
 SEEDS = range(200)
 SLACK = 1e-4
@@ -43,6 +49,19 @@ def _assert_mutation_caught(claim, *, budget, rate):
     print(f"mutation {claim.id}: {outcomes.count(verify.FAIL)}/{len(SEEDS)} FAIL, "
           f"{outcomes.count(verify.INCONCLUSIVE)} INCONCLUSIVE")
     assert outcomes.count(verify.FAIL) >= 0.99 * len(SEEDS), f"{claim.id}: {outcomes.count(verify.FAIL)} FAILs"
+
+
+@pytest.mark.parametrize("looks,components", [(1, 1), (9, 1), (5, 3)])
+def test_machinery_spends_exactly_the_declared_rate(looks, components):
+    claim = statistical(predicted=(1.0,) * components, truth=(1.0,) * components, sigma=1e6)
+    rate, seeds = 0.1, 2000
+    plan = verify.Budget(f"{looks}-looks", looks)
+    outcomes = [verify.check(claim, seed=s, budget=plan, false_fail_rate=rate).outcome for s in range(seeds)]
+    assert verify.PASS not in outcomes  # sigma = 1e6 never resolves a 5% resolution
+    expected = 1 - (1 - rate / (looks * components)) ** (looks * components)
+    fails = outcomes.count(verify.FAIL)
+    print(f"machinery looks={looks} components={components}: {fails}/{seeds} FAIL, expected {expected * seeds:.0f}")
+    assert stats.binomtest(fails, seeds, expected).pvalue > SLACK
 
 
 # Quick version: the quick budget (at most 2**18 samples) resolves 3% on these two claims.

@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 
+import numerics
 import theory
 import verify
 
@@ -85,3 +86,37 @@ def test_alpha_is_spent_over_looks_and_components():
     assert len(v.looks) == verify.budget("quick").looks
     assert all(c.alpha == pytest.approx(1e-3 / 5) for c in v.looks)
     assert v.alpha_spent == pytest.approx(1e-3)
+
+
+def test_tiny_values_are_compared_in_high_precision_not_as_underflowed_floats():
+    # at s = 1e-200 the second moment is ~1e-400: float64 would call every discrepancy 0
+    quad = verify.check(verify.get("gauss.relu.second_moment.quad").with_values(s=1e-200))
+    assert quad.outcome == verify.INCONCLUSIVE  # the quadrature bound is not small relative to 1e-400
+    mc = verify.check(verify.get("gauss.relu.second_moment.mc").with_values(s=1e-200), budget="quick")
+    assert mc.outcome == verify.INCONCLUSIVE and "no spread" in mc.reason
+
+
+def test_relative_quantities_survive_mpf_values_outside_float_range():
+    import mpmath
+
+    with mpmath.workdps(40):
+        tiny = mpmath.mpf("1e-400")
+        claim = dataclasses.replace(exact(), prediction=lambda params, dps: (tiny,),
+                                    estimator=lambda params, *, rng=None, n=None, dps: numerics.Estimate(
+                                        (tiny * (1 + mpmath.mpf("1e-10")),), bound=(tiny * mpmath.mpf("1e-25"),),
+                                        dps=dps))
+    v = verify.check(claim)
+    assert v.outcome == verify.FAIL and v.comparison.relative_discrepancy == pytest.approx(1e-10)
+
+
+def test_non_finite_prediction_fails_with_a_reason():
+    claim = dataclasses.replace(statistical(), prediction=lambda params, dps: (float("nan"),))
+    v = verify.check(claim)
+    assert v.outcome == verify.FAIL and "not finite" in v.reason and v.min_detectable is None
+
+
+def test_float_rounding_floor_keeps_constant_samples_honest():
+    # erf'(s Z) at s = 1e-200 is 2/sqrt(pi) for every draw: the standard error is the rounding floor
+    v = verify.check(verify.get("gauss.erf.mean_derivative.mc").with_values(s=1e-200), budget="quick")
+    assert v.outcome == verify.PASS
+    assert all(se > 0 for se in v.comparison.estimate.std_error)

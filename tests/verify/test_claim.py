@@ -55,3 +55,19 @@ def test_with_values_checks_the_domain():
 def test_parameter_checks_its_own_value():
     with pytest.raises(theory.InvalidArgument):
         Parameter(-1.0, theory.POSITIVE)
+
+
+def test_parameters_are_read_only_and_claims_hashable():
+    claim = verify.get("gauss.relu.mean_derivative.mc")
+    with pytest.raises(TypeError):
+        claim.parameters["s"] = Parameter(1.0, theory.POSITIVE)
+    assert hash(claim) == hash(dataclasses.replace(claim))
+
+
+def test_scalar_parameters_refuse_tuples_and_versions_are_checked():
+    claim = verify.get("gauss.leaky_relu.mean_derivative.mc")
+    with pytest.raises(theory.InvalidArgument, match=r"`slope` must be a single number in \[0, 1\]"):
+        claim.with_values(slope=(0.3, 0.5))
+    assert claim.with_values(s=0.5).values["s"] == 0.5  # a vector parameter takes one number too
+    with pytest.raises(theory.InvalidArgument, match="version"):
+        Provenance("paper", arxiv="2510.01303", version="1", locator="Fig. 1 caption")

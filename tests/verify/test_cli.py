@@ -58,6 +58,7 @@ def test_a_failing_claim_gives_exit_status_one(tmp_path):
     (["run", "--set", "alpha=1"], "`--set parameter` must be a parameter of the selected claims"),
     (["run", "--set", "s=abc"], "--set takes NAME=NUMBER"),
     (["run", "--false-fail-rate", "2"], "--false-fail-rate must be a probability"),
+    (["run", "--match", "gauss.leaky_relu", "--set", "slope=0.3,0.5"], "`slope` must be a single number"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
 ])
 def test_bad_input_is_one_line_and_exit_two(args, needle, tmp_path):
@@ -72,3 +73,9 @@ def test_set_overrides_a_parameter_in_the_report(tmp_path):
     assert out.returncode == 0, out.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["claims"][0]["parameters"]["s"] == [0.5, 2.0]
+
+
+def test_unwritable_report_directory_is_refused_before_any_work():
+    out = _cli("run", "--match", "gauss.relu", "--report", "/proc/verify-report")
+    assert out.returncode == 2 and "`--report` must be a writable directory" in out.stderr
+    assert "Traceback" not in out.stderr and "[1/" not in out.stderr

@@ -29,7 +29,6 @@ def test_report_json_holds_every_required_field(tmp_path):
         assert (c["std_error"] is None) != (c["bound"] is None)
     exact_record = next(c for c in data["claims"] if c["id"] == "synthetic.exact")
     assert exact_record["n_samples"] is None and exact_record["dps"] == 30
-    assert "NaN" not in paths["json"].read_text() and "Infinity" not in paths["json"].read_text()
 
 
 def test_markdown_has_table_evidence_and_plot(tmp_path):
@@ -51,3 +50,20 @@ def test_interrupted_run_keeps_what_was_decided(tmp_path):
     assert result.interrupted and len(result.verdicts) == 1 and len(calls) == 1
     data = json.loads(verify.write_report(result, tmp_path)["json"].read_text())
     assert data["run"]["interrupted"] is True and data["run"]["selected"] == 2
+
+
+def test_a_broken_claim_is_a_fail_in_the_report_and_the_run_goes_on(tmp_path):
+    import dataclasses
+
+    def broken(params, *, rng, n, dps=None):
+        raise TypeError("bug in the estimator")
+
+    nan_claim = dataclasses.replace(statistical(id="synthetic.nan"), prediction=lambda params, dps: (float("nan"),))
+    crash = dataclasses.replace(statistical(id="synthetic.crash"), estimator=broken)
+    result = verify.run([nan_claim, crash, statistical()], seed=0)
+    outcomes = {v.claim.id: (v.outcome, v.reason) for v in result.verdicts}
+    assert outcomes["synthetic.nan"][0] == verify.FAIL and "not finite" in outcomes["synthetic.nan"][1]
+    assert outcomes["synthetic.crash"] == (verify.FAIL, "the claim raised TypeError: bug in the estimator")
+    assert outcomes["synthetic.normal.mean"][0] == verify.PASS
+    data = json.loads(verify.write_report(result, tmp_path)["json"].read_text())  # allow_nan=False: raises on NaN
+    assert [c["outcome"] for c in data["claims"]] == ["FAIL", "FAIL", "PASS"]

@@ -32,12 +32,13 @@ _ACTIVATIONS = {"relu": {}, "leaky_relu": {"slope": 0.1}, "erf": {}, "gelu": {}}
 
 PROVENANCE = Provenance(
     "derived", arxiv="2510.01303",
-    note="closed forms in theory/_gaussian.py; table of section 3.4 of shared/papers/low_rank_gradients.md",
+    note="closed forms and their derivations in theory/_gaussian.py (our work, not the paper's; erf is erf(x), "
+         "not the erf(x/sqrt 2) of our paper notes)",
 )
 
 
 def _parameters(extra: dict[str, float]) -> dict[str, Parameter]:
-    params = {"s": Parameter(SCALES, POSITIVE)}
+    params = {"s": Parameter(SCALES, POSITIVE, vector=True)}
     params.update({k: Parameter(v, UNIT) for k, v in extra.items()})
     return params
 
