@@ -1,20 +1,29 @@
 """Closed forms (SymPy) for the theory verifier. ``theory`` never samples.
 
-Public surface: activations with their symbolic, numpy and mpmath forms; closed
-forms of Gaussian expectations; scoped-precision evaluation; parameter domains;
-and the project's exception family.
+Public surface: the activation library (symbolic, numpy and mpmath forms);
+Hermite coefficients (exact closed forms for general k, arbitrary-precision
+quadrature elsewhere); dual kernels; Gaussian moments; scoped-precision
+evaluation; parameter domains; and the project's exception family.
 """
 
-from ._activations import Activation, activation, activation_parameters, activations, x
+from ._activations import Activation, activation, activation_parameters, activations, has_closed_form, x
+from ._coefficients import HermiteCoefficients, HermiteExpansion, hermite_coefficients, hermite_expansion
 from ._domain import POSITIVE, REAL, UNIT, Interval
+from ._dual_kernel import SERIES_ORDER, DualKernel, KernelValue, dual_kernel, dual_kernel_expr, hermite_series, rho
+from ._hermite_quad import hermite_quadrature
 from ._errors import InvalidArgument, NoConvergence, UnknownName, VerifierError
 from ._evaluate import GUARD_DIGITS, evaluate
-from ._gaussian import PARAMETER_SYMBOLS, QUANTITIES, GaussianMoment, gaussian_integrand, gaussian_moment, s, split_parameters
+from ._gaussian import (PARAMETER_SYMBOLS, QUANTITIES, GaussianMoment, gaussian_integrand, gaussian_moment,
+                        gaussian_moment_value, s, split_parameters)
+from ._hermite import hermite_coefficient_expr
 
 __all__ = [
-    "Activation", "activation", "activation_parameters", "activations", "x",
+    "Activation", "activation", "activation_parameters", "activations", "has_closed_form", "x",
+    "HermiteCoefficients", "HermiteExpansion", "hermite_coefficients", "hermite_quadrature", "hermite_series", "hermite_expansion", "hermite_coefficient_expr",
+    "SERIES_ORDER", "DualKernel", "KernelValue", "dual_kernel", "dual_kernel_expr", "rho",
     "Interval", "POSITIVE", "REAL", "UNIT",
     "VerifierError", "InvalidArgument", "UnknownName", "NoConvergence",
     "evaluate", "GUARD_DIGITS",
-    "PARAMETER_SYMBOLS", "QUANTITIES", "GaussianMoment", "gaussian_integrand", "gaussian_moment", "s", "split_parameters",
+    "PARAMETER_SYMBOLS", "QUANTITIES", "GaussianMoment", "gaussian_integrand", "gaussian_moment",
+    "gaussian_moment_value", "s", "split_parameters",
 ]

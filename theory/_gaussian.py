@@ -1,68 +1,52 @@
-r"""Closed forms of Gaussian expectations of activations at input scale s.
+r"""Gaussian moments of an activation at input scale s, Z ~ N(0, 1):
 
-For Z ~ N(0, 1) and s > 0 this module gives, as SymPy expressions in the
-symbol :data:`s`,
+* ``mean``: E[sigma(sZ)] = c_0;
+* ``mean_derivative``: E[sigma'(sZ)] = c_1 / s (Stein);
+* ``mean_second_derivative``: E[sigma''(sZ)] = c_2 / s^2 (Stein, twice; distributional sigma'');
+* ``second_moment``: E[sigma(sZ)^2] = K_0(rho = 1);
+* ``variance_derivative``: Var sigma'(sZ) = K_1(1) - (c_1/s)^2,
 
-* ``mean_derivative``: :math:`\mu(s) = E[\sigma'(sZ)]`, the linear Hermite
-  component (Stein: :math:`\mu(s) = E[Z\sigma(sZ)]/s`), which sets the residue
-  spike S1 of arXiv 2510.01303 (our note, section 3.4);
-* ``second_moment``: :math:`E[\sigma(sZ)^2]`, the diagonal of the dual kernel.
+with c_k the Hermite coefficients of :mod:`theory._hermite` and K_j the dual
+kernels of :mod:`theory._dual_kernel`. These moments set the residue spike (c_1),
+the data-spike drift (c_2) and the NTK initial mean (c_0) of arXiv 2510.01303
+(our note, section 3.4). Provenance: **derived by us**.
 
-Provenance: **derived by us** (the note's section 3.4 table is ours, not the
-paper's). Derivations, with Z ~ N(0, 1):
-
-* ReLU and leaky ReLU (slope b): sigma' is 1 on x > 0 and b below, so
-  mu = (1 + b)/2; sigma^2 = x^2 on x > 0 and b^2 x^2 below, so E = s^2 (1 + b^2)/2.
-* erf: E[erf'(sZ)] = (2/sqrt(pi)) E[exp(-s^2 Z^2)] = 2/sqrt(pi (1 + 2 s^2));
-  E[erf(aZ) erf(bZ)] = (2/pi) asin(2ab / sqrt((1 + 2a^2)(1 + 2b^2)))
-  (Williams 1997, "Computing with infinite networks"), at a = b = s.
-* GELU x Phi(x): sigma' = Phi(x) + x phi(x); E[Phi(sZ)] = 1/2 and x phi(x) is
-  odd, so mu = 1/2. For the second moment, Stein's identity on Z^2 Phi(sZ)^2 gives
-  E[Phi(sZ)^2] + 2s E[Z phi(sZ) Phi(sZ)], with E[Phi(sZ)^2] = 1/4 + asin(s^2/(1+s^2))/(2 pi)
-  and E[Z phi(sZ) Phi(sZ)] = s / (2 pi (1 + s^2) sqrt(1 + 2 s^2)).
+GELU's second moment has no dual-kernel closed form here; it is derived
+directly: Stein's identity on Z^2 Phi(sZ)^2 gives E[Phi(sZ)^2] + 2s E[Z phi(sZ) Phi(sZ)], with
+E[Phi(sZ)^2] = 1/4 + asin(s^2/(1+s^2))/(2 pi) and E[Z phi(sZ) Phi(sZ)] = s / (2 pi (1+s^2) sqrt(1+2s^2)).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Mapping
 
 import mpmath
 import sympy as sp
 
-from ._activations import Activation, activation, activation_parameters
+from ._activations import activation, activation_parameters
+from ._coefficients import check_dps, check_scale, hermite_expansion, parameter_values
 from ._domain import POSITIVE
+from ._dual_kernel import KernelValue, dual_kernel, dual_kernel_expr, rho
 from ._errors import InvalidArgument, UnknownName
-from ._evaluate import evaluate
+from ._evaluate import GUARD_DIGITS, evaluate
+from ._hermite import hermite_coefficient_expr, s
 
-__all__ = ["s", "PARAMETER_SYMBOLS", "QUANTITIES", "gaussian_moment", "gaussian_integrand", "GaussianMoment"]
+__all__ = ["s", "PARAMETER_SYMBOLS", "QUANTITIES", "gaussian_moment", "gaussian_moment_value",
+           "gaussian_integrand", "GaussianMoment", "split_parameters"]
 
-#: The input scale: the pre-activation is s*Z with Z standard normal.
-s = sp.Symbol("s", positive=True)
-
-#: Names of the Gaussian functionals with closed forms here.
-QUANTITIES = ("mean_derivative", "second_moment")
-
-_b = sp.Symbol("slope", nonnegative=True)
+#: Names of the Gaussian moments.
+QUANTITIES = ("mean", "mean_derivative", "mean_second_derivative", "second_moment", "variance_derivative")
 
 #: Symbols of activation parameters in the closed forms (bound at evaluation time
 #: to the exact binary value of the float, like the numeric integrands).
-PARAMETER_SYMBOLS = {"slope": _b}
-_pi = sp.pi
+PARAMETER_SYMBOLS = {"slope": sp.Symbol("slope", nonnegative=True)}
 
-_FORMS: dict[tuple[str, str], sp.Expr] = {
-    ("identity", "mean_derivative"): sp.Integer(1),
-    ("identity", "second_moment"): s**2,
-    ("relu", "mean_derivative"): sp.Rational(1, 2),
-    ("relu", "second_moment"): s**2 / 2,
-    ("leaky_relu", "mean_derivative"): (1 + _b) / 2,
-    ("leaky_relu", "second_moment"): s**2 * (1 + _b**2) / 2,
-    ("erf", "mean_derivative"): 2 / sp.sqrt(_pi * (1 + 2 * s**2)),
-    ("erf", "second_moment"): 2 / _pi * sp.asin(2 * s**2 / (1 + 2 * s**2)),
-    ("gelu", "mean_derivative"): sp.Rational(1, 2),
-    ("gelu", "second_moment"): s**2 / 4 + s**2 / (2 * _pi) * sp.asin(s**2 / (1 + s**2))
-    + s**4 / (_pi * (1 + s**2) * sp.sqrt(1 + 2 * s**2)),
-}
+_pi = sp.pi
+_GELU_SECOND = (s**2 / 4 + s**2 / (2 * _pi) * sp.asin(s**2 / (1 + s**2))
+                + s**4 / (_pi * (1 + s**2) * sp.sqrt(1 + 2 * s**2)))
+_NO_DERIVATIVE_VARIANCE = ("step", "sign")
 
 
 def _check_quantity(quantity: str) -> None:
@@ -70,46 +54,100 @@ def _check_quantity(quantity: str) -> None:
         raise UnknownName("Gaussian quantity", quantity, QUANTITIES)
 
 
-def gaussian_moment(name: str, quantity: str) -> sp.Expr:
-    """The closed form of ``quantity`` for activation ``name``, a SymPy expression in :data:`s`
-    and the activation's parameter symbols (:data:`PARAMETER_SYMBOLS`).
+def _structural(params: Mapping[str, object]) -> tuple:
+    """The parameters that change the form of a closed form (all but the symbolic ``slope``), hashable."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k != "slope"))
+
+
+@lru_cache(maxsize=256)
+def _closed(name: str, quantity: str, frozen: tuple) -> sp.Expr:
+    params = dict(frozen)
+    if quantity == "variance_derivative" and name in _NO_DERIVATIVE_VARIANCE:
+        raise InvalidArgument("quantity", quantity, f"defined for {name} (its derivative is a point mass)")
+    if quantity in ("mean", "mean_derivative", "mean_second_derivative"):
+        k = QUANTITIES.index(quantity)
+        return sp.simplify(hermite_coefficient_expr(name, k, **params) / s**k)
+    if quantity == "second_moment":
+        return _GELU_SECOND if name == "gelu" else sp.simplify(dual_kernel_expr(name, 0, **params).subs(rho, 1))
+    mu = hermite_coefficient_expr(name, 1, **params) / s
+    return sp.simplify(dual_kernel_expr(name, 1, **params).subs(rho, 1) - mu**2)
+
+
+def gaussian_moment(name: str, quantity: str, **params: object) -> sp.Expr:
+    """The closed form of ``quantity`` for activation ``name``, in :data:`s` (and ``slope``).
 
     >>> gaussian_moment("leaky_relu", "second_moment")
     s**2*(slope**2 + 1)/2
     >>> gaussian_moment("erf", "mean_derivative")
     2/(sqrt(pi)*sqrt(2*s**2 + 1))
+    >>> gaussian_moment("relu", "mean_second_derivative")
+    sqrt(2)/(2*sqrt(pi)*s)
     """
     _check_quantity(quantity)
-    activation_parameters(name)  # validates the name
-    if (name, quantity) not in _FORMS:
-        raise UnknownName("closed form", f"{name}.{quantity}", [f"{a}.{q}" for a, q in _FORMS])
-    return _FORMS[(name, quantity)]
+    activation(name, **params)  # validates the name and the parameters
+    return _closed(name, quantity, _structural(params))
 
 
-def gaussian_integrand(act: Activation, quantity: str, backend: str) -> Callable:
-    """The function g with E[g(sZ)] = ``quantity``: sigma' or sigma^2, for ``backend`` 'numpy' or 'mpmath'."""
+def gaussian_moment_value(name: str, quantity: str, *, scale: float = 1, dps: int = 30,
+                          **params: object) -> KernelValue:
+    """``quantity`` at ``scale`` with an error bound: the closed form where one exists, else quadrature."""
     _check_quantity(quantity)
+    scale, act = check_scale(scale), activation(name, **params)
+    check_dps(dps)
+    try:
+        expr = gaussian_moment(name, quantity, **params)
+    except UnknownName:
+        return _numeric(name, quantity, scale, dps, params)
+    value = evaluate(expr, {s: scale, **parameter_values(act.params)}, dps=dps)
+    with mpmath.workdps(dps):
+        return KernelValue(value, abs(value) * mpmath.mpf(10) ** (1 - dps), "closed form (SymPy)")
+
+
+def _numeric(name: str, quantity: str, scale: float, dps: int, params: dict) -> KernelValue:
+    if quantity == "second_moment":
+        return dual_kernel(name, 1.0, scale=scale, dps=dps, **params)
+    if quantity == "variance_derivative":
+        second = dual_kernel(name, 1.0, scale=scale, derivative=1, dps=dps, **params)
+        mu = gaussian_moment_value(name, "mean_derivative", scale=scale, dps=dps, **params)
+        with mpmath.workdps(dps + GUARD_DIGITS):
+            value = second.value - mu.value**2
+            error = second.error + 2 * abs(mu.value) * mu.error + mu.error**2
+        return KernelValue(value, error, second.method)
+    k = QUANTITIES.index(quantity)
+    e = hermite_expansion(name, k, scale=scale, dps=dps, **params)
+    with mpmath.workdps(dps + GUARD_DIGITS):
+        div = mpmath.mpf(scale) ** k
+        return KernelValue(e.coefficients[k] / div, e.errors[k] / div, e.method)
+
+
+def gaussian_integrand(act, quantity: str, backend: str) -> Callable:
+    """g with E[g(sZ)] = ``quantity`` for ``mean``, ``mean_derivative`` and ``second_moment``."""
+    if quantity not in ("mean", "mean_derivative", "second_moment"):
+        raise InvalidArgument("quantity", quantity, "'mean', 'mean_derivative' or 'second_moment' for an integrand")
     if backend not in ("numpy", "mpmath"):
         raise InvalidArgument("backend", backend, "'numpy' or 'mpmath'")
+    f = act.numpy if backend == "numpy" else act.mpmath
+    if quantity == "mean":
+        return f
     if quantity == "mean_derivative":
         return act.numpy_derivative if backend == "numpy" else act.mpmath_derivative
-    f = act.numpy if backend == "numpy" else act.mpmath
     return lambda v: f(v) * f(v)
 
 
-def split_parameters(name: str, params: Mapping[str, object]) -> tuple[tuple[float, ...], dict[str, float]]:
+def split_parameters(name: str, params: Mapping[str, object]) -> tuple[tuple[float, ...], dict[str, object]]:
     """Split a claim's parameters into the scales ``s`` (as a tuple) and the activation's own."""
     if "s" not in params:
         raise InvalidArgument("parameters", sorted(params), "a mapping with the scale 's'")
     scales = params["s"] if isinstance(params["s"], tuple) else (params["s"],)
     POSITIVE.validate("s", scales)
-    own = {k: float(params[k]) for k in activation_parameters(name) if k in params}
+    own = {k: params[k] for k in activation_parameters(name) if k in params}
     return tuple(float(v) for v in scales), own
 
 
 @dataclass(frozen=True)
 class GaussianMoment:
-    """Prediction callable: the closed form of ``quantity`` at every scale in ``params['s']``.
+    """Prediction callable: ``quantity`` at every scale in ``params['s']``, from its closed form
+    (or, where none exists, from arbitrary-precision quadrature, see :func:`gaussian_moment_value`).
 
     >>> pred = GaussianMoment("relu", "second_moment")
     >>> [str(v) for v in pred({"s": (1.0, 2.0)}, dps=10)]
@@ -119,12 +157,22 @@ class GaussianMoment:
     activation: str
     quantity: str
 
-    def expression(self, params: Mapping[str, object] | None = None) -> sp.Expr:
-        """The closed form, in :data:`s` and the activation's parameter symbols."""
-        return gaussian_moment(self.activation, self.quantity)
+    def expression(self, params: Mapping[str, object] | None = None) -> sp.Expr | None:
+        """The closed form, in :data:`s` and the activation's parameter symbols (None if there is none)."""
+        own = split_parameters(self.activation, params)[1] if params else {}
+        try:
+            return gaussian_moment(self.activation, self.quantity, **own)
+        except UnknownName:
+            return None
 
     def __call__(self, params: Mapping[str, object], *, dps: int) -> tuple[mpmath.mpf, ...]:
+        return tuple(k.value for k in self._values(params, dps))
+
+    def errors(self, params: Mapping[str, object], *, dps: int) -> tuple:
+        """Error bounds of the predicted values (rounding for closed forms, quadrature bounds otherwise)."""
+        return tuple(k.error for k in self._values(params, dps))
+
+    def _values(self, params: Mapping[str, object], dps: int) -> tuple[KernelValue, ...]:
         scales, own = split_parameters(self.activation, params)
-        activation(self.activation, **own)  # validates the parameter values
-        bound = {PARAMETER_SYMBOLS[k]: v for k, v in own.items()}
-        return tuple(evaluate(self.expression(), {s: v, **bound}, dps=dps) for v in scales)
+        return tuple(gaussian_moment_value(self.activation, self.quantity, scale=v, dps=max(dps, 15), **own)
+                     for v in scales)

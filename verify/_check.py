@@ -75,6 +75,8 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
     if not all(mpmath.isfinite(mpmath.mpf(p)) for p in predicted):
         return _verdict(claim, FAIL, f"the prediction is not finite: {tuple(map(str, predicted))}", [], seed,
                         plan.name, false_fail_rate, start, needed=None)
+    errors = getattr(claim.prediction, "errors", None)
+    prediction_error = tuple(errors(claim.values, dps=claim.dps)) if errors else None
     if claim.kind is Kind.EXACT:
         sizes, alpha_look = (None,), false_fail_rate
     else:
@@ -90,7 +92,8 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
             return _verdict(claim, INCONCLUSIVE, f"estimator did not converge: {exc}", looks, seed, plan.name,
                             false_fail_rate, start, needed=None)
         looks.append(compare(predicted, estimate, resolution=claim.resolution, alpha=alpha_look,
-                             beta=false_pass_rate, dps=claim.dps))
+                             beta=false_pass_rate, dps=claim.dps, scale_floor=claim.scale_floor,
+                             prediction_error=prediction_error))
         outcome = decide(looks[-1])
         if outcome is not None:
             break

@@ -98,6 +98,10 @@ class Claim:
     dps : decimal digits at which the prediction (and exact estimators) are evaluated.
     n_start : sample size of the first sequential look (statistical claims).
     assumptions : statements the claim relies on, in words.
+    scale_floor : relative discrepancies are measured against max(|prediction|,
+        scale_floor); with the default 0, an exactly zero prediction is measured on
+        the absolute scale 1. A positive floor lets a numerically computed
+        structural zero (1e-60 instead of 0) be compared absolutely.
     """
 
     id: str
@@ -111,6 +115,7 @@ class Claim:
     dps: int = 30
     n_start: int = 1 << 14
     assumptions: tuple[str, ...] = ()
+    scale_floor: float = 0.0
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not _ID.match(self.id):
@@ -123,6 +128,8 @@ class Claim:
             raise InvalidArgument("resolution", self.resolution, "a relative discrepancy in (0, 1)")
         if isinstance(self.dps, bool) or not isinstance(self.dps, int) or self.dps < 5:
             raise InvalidArgument("dps", self.dps, "an integer >= 5")
+        if not (isinstance(self.scale_floor, (int, float)) and 0 <= self.scale_floor < float("inf")):
+            raise InvalidArgument("scale_floor", self.scale_floor, "a finite number >= 0")
         if isinstance(self.n_start, bool) or not isinstance(self.n_start, int) or self.n_start < 2:
             raise InvalidArgument("n_start", self.n_start, "an integer >= 2")
         for name, p in self.parameters.items():

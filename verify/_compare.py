@@ -76,11 +76,13 @@ def _finite(values) -> bool:
 
 
 def compare(predicted: tuple, estimate: Estimate, *, resolution: float, alpha: float,
-            beta: float, dps: int) -> Comparison:
+            beta: float, dps: int, scale_floor: float = 0.0, prediction_error: tuple | None = None) -> Comparison:
     """Compare ``predicted`` with ``estimate``; ``alpha`` is split evenly (Bonferroni) over components.
 
-    For deterministic estimates the prediction's own rounding, one unit in its
-    ``dps``-th digit, is added to the bound.
+    The prediction's own error (``prediction_error``, when the prediction was
+    itself computed numerically, else one unit in its ``dps``-th digit) widens
+    the interval and the detectable discrepancy: a claim cannot be resolved more
+    finely than its prediction is known.
     """
     if len(predicted) != len(estimate.value):
         raise InvalidArgument("prediction", len(predicted), f"as many values as the estimate ({len(estimate.value)})")
@@ -91,14 +93,18 @@ def compare(predicted: tuple, estimate: Estimate, *, resolution: float, alpha: f
     detectable = detectable_discrepancy(estimate, per_component, beta)
     with mpmath.workdps(dps + GUARD_DIGITS):
         pred = [mpmath.mpf(p) for p in predicted]
-        scale = [abs(p) if p != 0 else mpmath.mpf(1) for p in pred]
+        if scale_floor > 0:
+            scale = [max(abs(p), mpmath.mpf(scale_floor)) for p in pred]
+        else:
+            scale = [abs(p) if p != 0 else mpmath.mpf(1) for p in pred]
         diff = [mpmath.mpf(e) - p for e, p in zip(estimate.value, pred)]
         rad = [mpmath.mpf(r) for r in radius]
         mdd = [mpmath.mpf(m) for m in detectable]
-        if not estimate.statistical:
-            rounding = [v * mpmath.mpf(10) ** (1 - dps) for v in scale]
-            rad = [r + u for r, u in zip(rad, rounding)]
-            mdd = [m + 2 * u for m, u in zip(mdd, rounding)]
+        own = [abs(p) * mpmath.mpf(10) ** (1 - dps) for p in pred]
+        if prediction_error is not None:
+            own = [max(u, mpmath.mpf(e)) for u, e in zip(own, prediction_error)]
+        rad = [r + u for r, u in zip(rad, own)]
+        mdd = [m + 2 * u for m, u in zip(mdd, own)]
         rel = lambda xs: tuple(_bounded(x / v) for x, v in zip(xs, scale))  # noqa: E731
         discrepancy, rel_radius, rel_mdd = rel(diff), rel(rad), rel(mdd)
     degenerate = ""

@@ -8,7 +8,8 @@ from hypothesis import given, settings, strategies as st
 import theory
 from theory import s
 
-PAIRS = [(a, q) for a in ("relu", "leaky_relu", "erf", "gelu", "identity") for q in theory.QUANTITIES]
+INTEGRABLE = ("mean", "mean_derivative", "second_moment")
+PAIRS = [(a, q) for a in ("relu", "leaky_relu", "erf", "gelu", "identity", "sin", "gaussian") for q in INTEGRABLE]
 scales = st.floats(0.05, 8.0)
 slopes = st.floats(0.0, 1.0)
 
@@ -43,6 +44,25 @@ def test_stein_identity_links_mean_derivative_to_first_hermite_coefficient(name,
         assert abs(mu - c1) < mpmath.mpf(10) ** -22
 
 
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "erf", "gelu", "abs", "cos", "gaussian", "cubic"])
+@settings(max_examples=4)
+@given(scale=scales)
+def test_second_derivative_mean_and_derivative_variance_equal_quadrature(name, scale):
+    """E[sigma''(sZ)] = E[sigma(sZ)(Z^2 - 1)]/s^2 (Stein), Var sigma'(sZ) = E[sigma'^2] - E[sigma']^2."""
+    params = {"slope": 0.3} if name == "leaky_relu" else {}
+    act = theory.activation(name, **params)
+    curvature = theory.gaussian_moment_value(name, "mean_second_derivative", scale=scale, dps=25, **params)
+    variance = theory.gaussian_moment_value(name, "variance_derivative", scale=scale, dps=25, **params)
+    with mpmath.workdps(30):
+        sc = mpmath.mpf(scale)
+        stein = mpmath.quad(lambda z: act.mpmath(sc * z) * (z * z - 1) * mpmath.npdf(z),
+                            [-mpmath.inf, 0, mpmath.inf]) / sc**2
+        d = act.mpmath_derivative
+        var = _quad(lambda v: d(v) ** 2, scale) - _quad(d, scale) ** 2
+        assert abs(curvature.value - stein) <= mpmath.mpf(10) ** -20 * max(1, abs(stein))
+        assert abs(variance.value - var) <= mpmath.mpf(10) ** -20 * max(1, abs(var))
+
+
 def test_limits_of_the_closed_forms():
     erf2 = theory.gaussian_moment("erf", "second_moment")
     assert sp.limit(erf2, s, sp.oo) == 1  # erf(sZ)^2 -> sign(Z)^2 = 1
@@ -73,3 +93,5 @@ def test_scale_outside_domain_is_rejected(bad):
 def test_unknown_quantity_is_rejected():
     with pytest.raises(theory.UnknownName, match="Gaussian quantity"):
         theory.gaussian_moment("relu", "variance")
+    with pytest.raises(theory.UnknownName, match="closed-form dual kernel"):
+        theory.gaussian_moment("tanh", "second_moment")

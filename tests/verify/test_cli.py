@@ -55,7 +55,7 @@ def test_a_failing_claim_gives_exit_status_one(tmp_path):
     (["run", "--budget", "huge"], "invalid choice: 'huge'"),
     (["run", "--match", "gauss.relu.mean_derivative.mc", "--set", "s=-1"], "`s` must be in (0, inf), got -1.0"),
     (["run", "--match", "gauss.leaky_relu", "--set", "slope=3"], "`slope` must be in [0, 1], got 3.0"),
-    (["run", "--set", "alpha=1"], "`--set parameter` must be a parameter of the selected claims"),
+    (["run", "--set", "beta=1"], "`--set parameter` must be a parameter of the selected claims"),
     (["run", "--set", "s=abc"], "--set takes NAME=NUMBER"),
     (["run", "--false-fail-rate", "2"], "--false-fail-rate must be a probability"),
     (["run", "--match", "gauss.leaky_relu", "--set", "slope=0.3,0.5"], "`slope` must be a single number"),
