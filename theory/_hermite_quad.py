@@ -21,6 +21,7 @@ plus one unit in the ``dps``-th digit.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import mpmath
@@ -35,7 +36,10 @@ RESOLVED_DIGITS = 20
 _MAX_EXTRA_LEVELS = 3
 
 
-_ROOT_FACTORIAL = [mpmath.sqrt(mpmath.factorial(k)) for k in range(400)]
+@lru_cache(maxsize=None)
+def _root_factorial(k: int) -> mpmath.mpf:
+    """sqrt(k!), the size of He_k(Z) in L2, at float precision (a magnitude, not a value)."""
+    return mpmath.sqrt(mpmath.factorial(k))
 
 
 def _working_digits(dps: int, k_max: int, guard: int) -> int:
@@ -68,7 +72,7 @@ def _rows(f: Callable, sc, z, k_max: int) -> list:
     return [base * h for h in he[: k_max + 1]] + [abs(base)]
 
 
-def _piece(rule: TanhSinh, f: Callable, sc, a, b, k_max: int, prec: int, epsilon, target, floor) -> tuple[list, list]:
+def _piece(rule: TanhSinh, f: Callable, sc, a, b, k_max: int, prec: int, epsilon, tolerance) -> tuple[list, list]:
     """Integrate all orders (and E|sigma| as the last entry) over [a, b]; return values and error estimates."""
     history: list[list] = []
     errors = [mpmath.inf] * (k_max + 2)
@@ -83,7 +87,7 @@ def _piece(rule: TanhSinh, f: Callable, sc, a, b, k_max: int, prec: int, epsilon
         if degree > 1:
             errors = [_level_error([level[k] for level in history], epsilon) for k in range(k_max + 1)]
             size = abs(history[-1][-1])
-            if all(e <= target * abs(v) + floor * _ROOT_FACTORIAL[k] * size
+            if all(e <= tolerance * (abs(v) + _root_factorial(k) * size)
                    for k, (e, v) in enumerate(zip(errors, history[-1][:-1]))):
                 break
     return history[-1], errors
@@ -107,14 +111,13 @@ def hermite_quadrature(f: Callable, scale: float, k_max: int, *, dps: int, kinks
         points = [-mpmath.inf, *sorted(inner), mpmath.inf]
         rule, prec = TanhSinh(mpmath.mp), mpmath.mp.prec
         epsilon = mpmath.mpf(2) ** (-prec + 4)
-        # stop refining once every piece of every coefficient is good to RESOLVED_DIGITS beyond dps
-        # (pieces can cancel: a zero coefficient is a sum of large pieces), or down
-        # to the cancellation floor for tiny ones
-        target = mpmath.mpf(10) ** (-dps - RESOLVED_DIGITS)
-        floor = mpmath.mpf(10) ** (-dps - RESOLVED_DIGITS)
+        # stop refining once every piece of every coefficient is good to RESOLVED_DIGITS beyond
+        # dps relative to itself or to the size of its integrand (pieces can cancel: a zero
+        # coefficient is a sum of large pieces)
+        tolerance = mpmath.mpf(10) ** (-dps - RESOLVED_DIGITS)
         totals, errs = [mpmath.mpf(0)] * (k_max + 2), [mpmath.mpf(0)] * (k_max + 2)
         for a, b in zip(points[:-1], points[1:]):
-            values, errors = _piece(rule, f, sc, a, b, k_max, prec, epsilon, target, floor)
+            values, errors = _piece(rule, f, sc, a, b, k_max, prec, epsilon, tolerance)
             totals = [t + v for t, v in zip(totals, values)]
             errs = [t + e for t, e in zip(errs, errors)]
         size = totals[-1]
@@ -123,7 +126,7 @@ def hermite_quadrature(f: Callable, scale: float, k_max: int, *, dps: int, kinks
             value = totals[k]
             if not (mpmath.isfinite(value) and mpmath.isfinite(errs[k])):
                 raise NoConvergence(f"quadrature of Hermite coefficient {k} gave {value} (error {errs[k]})")
-            cancel = _ROOT_FACTORIAL[k] * (size + 1) * floor
+            cancel = _root_factorial(k) * (size + 1) * tolerance
             out_v.append(value)
             out_e.append(2 * errs[k] + cancel + abs(value) * mpmath.mpf(10) ** (-dps))
     with mpmath.workdps(dps):
