@@ -12,7 +12,7 @@ from ._domain import POSITIVE, REAL, UNIT, Interval
 from ._dual_kernel import SERIES_ORDER, DualKernel, KernelValue, dual_kernel, dual_kernel_expr, hermite_series, rho
 from ._hermite_quad import hermite_quadrature
 from ._errors import InvalidArgument, NoConvergence, UnknownName, VerifierError
-from ._evaluate import GUARD_DIGITS, evaluate
+from ._evaluate import GUARD_DIGITS, evaluate, evaluate_with_error
 from ._gaussian import (PARAMETER_SYMBOLS, QUANTITIES, GaussianMoment, gaussian_integrand, gaussian_moment,
                         gaussian_moment_value, s, split_parameters)
 from ._hermite import hermite_coefficient_expr
@@ -23,7 +23,7 @@ __all__ = [
     "SERIES_ORDER", "DualKernel", "KernelValue", "dual_kernel", "dual_kernel_expr", "rho",
     "Interval", "POSITIVE", "REAL", "UNIT",
     "VerifierError", "InvalidArgument", "UnknownName", "NoConvergence",
-    "evaluate", "GUARD_DIGITS",
+    "evaluate", "evaluate_with_error", "GUARD_DIGITS",
     "PARAMETER_SYMBOLS", "QUANTITIES", "GaussianMoment", "gaussian_integrand", "gaussian_moment",
     "gaussian_moment_value", "s", "split_parameters",
 ]

@@ -10,7 +10,7 @@ import mpmath
 from ._activations import activation, has_closed_form
 from ._domain import POSITIVE
 from ._errors import InvalidArgument
-from ._evaluate import evaluate
+from ._evaluate import evaluate_with_error
 from ._hermite import check_order, hermite_coefficient_expr, s
 from ._hermite_quad import hermite_quadrature
 
@@ -64,14 +64,10 @@ def _expansion(name: str, frozen: tuple, k_max: int, scale: float, dps: int) -> 
         # each is evaluated at two precisions and their difference joins the rounding bound.
         binding = {s: scale, **parameter_values(act.params)}
         own = {k: v for k, v in params.items() if k != "slope"}
-        exprs = [hermite_coefficient_expr(name, k, **own) for k in range(k_max + 1)]
-        values = tuple(evaluate(e, binding, dps=dps + 20) for e in exprs)
-        finer = tuple(evaluate(e, binding, dps=dps + 40) for e in exprs)
-        with mpmath.workdps(dps + 40):
-            errors = tuple(abs(v - f) + abs(f) * mpmath.mpf(10) ** (1 - dps) for v, f in zip(values, finer))
-        with mpmath.workdps(dps):
-            return HermiteExpansion(name, frozen, scale, dps, tuple(+f for f in finer), tuple(+e for e in errors),
-                                    "closed form (SymPy)")
+        pairs = [evaluate_with_error(hermite_coefficient_expr(name, k, **own), binding, dps=dps)
+                 for k in range(k_max + 1)]
+        return HermiteExpansion(name, frozen, scale, dps, tuple(v for v, _ in pairs), tuple(e for _, e in pairs),
+                                "closed form (SymPy)")
     values, errors = hermite_quadrature(act.mpmath, scale, k_max, dps=dps, kinks=act.kinks)
     return HermiteExpansion(name, frozen, scale, dps, values, errors, "tanh-sinh quadrature (mpmath), split at kinks")
 

@@ -32,7 +32,7 @@ from ._activations import activation, has_closed_form
 from ._coefficients import check_dps, check_scale, hermite_expansion, parameter_values
 from ._domain import Interval
 from ._errors import InvalidArgument, UnknownName
-from ._evaluate import GUARD_DIGITS, evaluate
+from ._evaluate import GUARD_DIGITS, evaluate_with_error
 from ._hermite import hermite_coefficient_expr, s
 
 __all__ = ["rho", "KernelValue", "DualKernel", "dual_kernel", "dual_kernel_expr", "hermite_series", "SERIES_ORDER"]
@@ -65,14 +65,15 @@ SERIES_ORDER = 60
 
 
 def _check_derivative(derivative: object) -> int:
-    if derivative not in (0, 1) or isinstance(derivative, bool):
+    if isinstance(derivative, bool) or not isinstance(derivative, int) or derivative not in (0, 1):
         raise InvalidArgument("derivative", derivative, "0 or 1")
     return int(derivative)
 
 
 def _poly_degree(name: str, params: dict) -> int:
     act = activation(name, **params)
-    return int(sp.degree(act.expr, activation("identity").expr))
+    degree = sp.degree(act.expr, activation("identity").expr)
+    return int(degree) if degree.is_finite else 0  # the zero polynomial has degree -oo
 
 
 def dual_kernel_expr(name: str, derivative: int = 0, **params: object) -> sp.Expr:
@@ -130,10 +131,9 @@ def dual_kernel(name: str, rho_value: float, *, scale: float = 1, derivative: in
     if method not in ("auto", "series"):
         raise InvalidArgument("method", method, "'auto' or 'series'")
     if method == "auto" and ((name, j) in _FORMS or name in _POLYNOMIALS):
-        value = evaluate(dual_kernel_expr(name, j, **params), {s: scale, rho: r, **parameter_values(act.params)},
-                         dps=dps)
-        with mpmath.workdps(dps):
-            return KernelValue(value, abs(value) * mpmath.mpf(10) ** (1 - dps), "closed form (SymPy)")
+        value, error = evaluate_with_error(dual_kernel_expr(name, j, **params),
+                                           {s: scale, rho: r, **parameter_values(act.params)}, dps=dps)
+        return KernelValue(value, error, "closed form (SymPy)")
     if (name, j) in _SINGULAR_AT_ONE and method == "series":
         raise InvalidArgument("method", method, f"'auto' for the derivative kernel of {name} "
                               "(E[sigma'(sZ)^2] is infinite, so the series has no tail bound)")
@@ -173,6 +173,7 @@ def hermite_series(coefficients, errors, diagonal, diagonal_error, rho_value: fl
     tail beyond the last term is at most |rho|^(K+1) (diagonal - partial sum at rho = 1).
     """
     j = _check_derivative(derivative)
+    _RHO.validate("rho", rho_value)
     order = len(coefficients) - 1 - j
     if order < 0:
         raise InvalidArgument("coefficients", len(coefficients), f"at least {j + 1} Hermite coefficients")
@@ -216,7 +217,11 @@ class DualKernel:
 
     def values(self, params, *, dps: int) -> tuple[KernelValue, ...]:
         """The kernel values with their error bounds."""
+        if "rho" not in params or "s" not in params:
+            raise InvalidArgument("parameters", sorted(params), "a mapping with the scale 's' and correlations 'rho'")
         rhos = params["rho"] if isinstance(params["rho"], tuple) else (params["rho"],)
+        if isinstance(params["s"], tuple):
+            raise InvalidArgument("s", params["s"], "a single number in (0, inf)")
         own = {k: v for k, v in params.items() if k not in ("s", "rho")}
         return tuple(dual_kernel(self.activation, float(r), scale=params["s"], derivative=self.derivative,
                                  dps=max(dps, 15), method=self.method, **own) for r in rhos)

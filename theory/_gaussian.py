@@ -30,7 +30,7 @@ from ._coefficients import check_dps, check_scale, hermite_expansion, parameter_
 from ._domain import POSITIVE
 from ._dual_kernel import KernelValue, dual_kernel, dual_kernel_expr, rho
 from ._errors import InvalidArgument, UnknownName
-from ._evaluate import GUARD_DIGITS, evaluate
+from ._evaluate import GUARD_DIGITS, evaluate_with_error
 from ._hermite import hermite_coefficient_expr, s
 
 __all__ = ["s", "PARAMETER_SYMBOLS", "QUANTITIES", "gaussian_moment", "gaussian_moment_value",
@@ -98,9 +98,8 @@ def gaussian_moment_value(name: str, quantity: str, *, scale: float = 1, dps: in
         expr = gaussian_moment(name, quantity, **params)
     except UnknownName:
         return _numeric(name, quantity, scale, dps, params)
-    value = evaluate(expr, {s: scale, **parameter_values(act.params)}, dps=dps)
-    with mpmath.workdps(dps):
-        return KernelValue(value, abs(value) * mpmath.mpf(10) ** (1 - dps), "closed form (SymPy)")
+    value, error = evaluate_with_error(expr, {s: scale, **parameter_values(act.params)}, dps=dps)
+    return KernelValue(value, error, "closed form (SymPy)")
 
 
 def _numeric(name: str, quantity: str, scale: float, dps: int, params: dict) -> KernelValue:

@@ -126,9 +126,12 @@ def hermite_coefficient_expr(name: str, k: int, /, **params: object) -> sp.Expr:
     >>> hermite_coefficient_expr("erf", 3)
     -4*s**3/(sqrt(pi)*(2*s**2 + 1)**(3/2))
     """
+    from ._activations import activation  # local: the catalogue imports nothing from here
+
     check_order("k", k)
     if name not in CLOSED_FORM_HERMITE:
         raise UnknownName("activation with closed-form Hermite coefficients", name, list(CLOSED_FORM_HERMITE))
     factory = CLOSED_FORM_HERMITE[name]
-    own = {key: v for key, v in params.items() if key != "slope"}
+    bound = activation(name, **params).params  # validates the parameters and fills in defaults
+    own = {key: v for key, v in bound.items() if key != "slope"}
     return sp.simplify(factory(**own)(k)) if k <= 2 else factory(**own)(k)

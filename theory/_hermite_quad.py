@@ -89,8 +89,10 @@ def _piece(rule: TanhSinh, f: Callable, sc, a, b, k_max: int, prec: int, epsilon
             size = abs(history[-1][-1])
             if all(e <= tolerance * (abs(v) + _root_factorial(k) * size)
                    for k, (e, v) in enumerate(zip(errors, history[-1][:-1]))):
-                break
-    return history[-1], errors
+                return history[-1], errors
+    # not converged at the top level: report the plain last difference, not the extrapolation
+    last = history[-1]
+    return last, [abs(last[k] - history[-2][k]) for k in range(k_max + 1)] if len(history) > 1 else errors
 
 
 def hermite_quadrature(f: Callable, scale: float, k_max: int, *, dps: int, kinks: Sequence[float] = (),

@@ -126,3 +126,14 @@ def test_bad_input_is_a_typed_error(kwargs, match):
 def test_no_closed_form_is_an_unknown_name():
     with pytest.raises(theory.UnknownName, match="closed-form Hermite"):
         theory.hermite_coefficient_expr("tanh", 2)
+
+
+@pytest.mark.parametrize("name,params,match", [
+    ("hermite", {"k": 2.0}, "`k` must be a non-negative integer"),
+    ("polynomial", {"coeffs": "ab"}, "`coeffs` must be a non-empty tuple"),
+    ("leaky_relu", {"slope": 2.0}, r"`slope` must be in \[0, 1\]"),
+    ("relu", {"foo": 1.0}, "one of: no parameters"),
+])
+def test_closed_form_expressions_validate_activation_parameters(name, params, match):
+    with pytest.raises(theory.InvalidArgument, match=match):
+        theory.hermite_coefficient_expr(name, 3, **params)

@@ -1,7 +1,7 @@
 """Family ``hermite``: Hermite coefficients c_k(s) = E[sigma(sZ) He_k(Z)] of the activation library.
 
 * ``hermite.<activation>.closed_form`` (exact): the general-k SymPy closed form
-  against independent tanh-sinh quadrature (other node set, 25 guard digits),
+  against independent tanh-sinh quadrature (other node set, 40 guard digits),
   k = 0..30 at s = 0.5 and 2, to 25 digits at dps 30.
 * ``hermite.<activation>.stein`` (exact), where no closed form exists: Stein's
   identity c_{k+1}(sigma) = s c_k(sigma'), the left side from the library's
