@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from ._activations import activation, has_closed_form
+from ._activations import activation
 from ._coefficients import check_dps, check_scale, hermite_expansion, parameter_values
 from ._domain import Interval
 from ._errors import InvalidArgument, UnknownName
