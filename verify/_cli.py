@@ -2,13 +2,15 @@
 
 Exit status: 0 when nothing FAILed, 1 when a claim FAILed, 2 for a usage error
 (one line on stderr, never a traceback; an unexpected internal error is one
-line too, with status 1), 130 when interrupted (the report of
+line too, with status 1), 130 when interrupted, 141 when the reader of stdout
+closed the pipe (the report of
 what was decided is still written).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
@@ -156,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VerifierError as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly, as shells expect
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # noqa: BLE001  (a last resort: one line, never a traceback)
         print(f"verify: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

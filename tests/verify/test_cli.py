@@ -79,3 +79,12 @@ def test_unwritable_report_directory_is_refused_before_any_work():
     out = _cli("run", "--match", "gauss.relu", "--report", "/proc/verify-report")
     assert out.returncode == 2 and "`--report` must be a writable directory" in out.stderr
     assert "Traceback" not in out.stderr and "[1/" not in out.stderr
+
+
+def test_a_closed_pipe_is_not_an_internal_error():
+    proc = subprocess.Popen([sys.executable, "-m", "verify", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "internal error" not in stderr and "Traceback" not in stderr
