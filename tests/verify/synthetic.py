@@ -59,11 +59,21 @@ def exact(predicted=1.0, value=1.0, bound=1e-25, resolution=1e-20):
 
 
 def mutated(claim, relative):
-    """``claim`` with its prediction multiplied by 1 + relative, computed at the claim's precision."""
+    """``claim`` with each predicted value moved by ``relative`` times its comparison scale.
+
+    The scale is the one the verifier measures discrepancies against: |prediction|,
+    floored at ``claim.scale_floor``, or 1 for an exactly zero prediction (where a
+    multiplicative mutation would change nothing). Computed at the claim's precision.
+    """
     import mpmath
 
     def prediction(params, dps):
         with mpmath.workdps(dps + 10):
-            return tuple(mpmath.mpf(v) * (1 + mpmath.mpf(relative)) for v in claim.prediction(params, dps=dps))
+            out = []
+            for v in claim.prediction(params, dps=dps):
+                v = mpmath.mpf(v)
+                scale = max(abs(v), mpmath.mpf(claim.scale_floor)) if claim.scale_floor else (abs(v) or 1)
+                out.append(v + (1 if v >= 0 else -1) * mpmath.mpf(relative) * scale)
+            return tuple(out)
 
     return dataclasses.replace(claim, prediction=prediction)

@@ -12,7 +12,8 @@
   The declared rate (1e-3 split over the run's claims) makes FAILs too rare to
   see in 200 seeds, so the check is repeated at a raised rate of 0.2, where a
   verifier that forgot to split alpha over looks or components would be caught.
-* A mutated claim (prediction * (1 + 2 * resolution), via dataclasses.replace)
+* A mutated claim (prediction * (1 + 2 * resolution), via dataclasses.replace;
+  a zero prediction is moved by 2 * resolution on its absolute scale instead)
   FAILs in at least 99% of seeds.
 
 The quick version runs two claims at the quick budget, with the resolution set
