@@ -9,7 +9,8 @@ import numpy as np
 
 from theory import DualKernel, InvalidArgument, activation, hermite_quadrature, split_parameters
 
-from ._estimate import Estimate, seed_of
+from ._estimate import Estimate
+from ._sampling import CHUNK, chunked_mean
 
 __all__ = ["HermiteQuadrature", "DualKernelSeries", "DualKernelMC", "dual_kernel_mc"]
 
@@ -58,30 +59,18 @@ class DualKernelSeries:
                         method=values[0].method)
 
 
-def dual_kernel_mc(f, rhos, scale: float, *, rng: np.random.Generator, n: int, chunk: int = 1 << 18) -> Estimate:
+def dual_kernel_mc(f, rhos, scale: float, *, rng: np.random.Generator, n: int, chunk: int = CHUNK) -> Estimate:
     """Sample mean of f(u) f(v), u = s Z1, v = s (rho Z1 + sqrt(1 - rho^2) Z2), at each rho, with standard errors."""
-    if not isinstance(rng, np.random.Generator):
-        raise InvalidArgument("rng", type(rng).__name__, "a numpy.random.Generator")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise InvalidArgument("n", n, "an integer >= 2")
     r = np.asarray(rhos, dtype=float).reshape(-1, 1)
     if np.any(np.abs(r) > 1) or not np.all(np.isfinite(r)):
         raise InvalidArgument("rho", tuple(r.ravel()), "correlations in [-1, 1]")
-    total, total_sq, count = np.zeros(len(r)), np.zeros(len(r)), 0
-    for start in range(0, int(n), chunk):
-        k = min(chunk, int(n) - start)
-        z1, z2 = rng.standard_normal(k), rng.standard_normal(k)
-        u = f(scale * z1)
-        vals = u * f(scale * (r * z1 + np.sqrt(1 - r * r) * z2))
-        total += vals.sum(axis=1)
-        total_sq += np.square(vals).sum(axis=1)
-        count += k
-    mean = total / count
-    var = np.maximum(total_sq / count - mean**2, 0.0) * count / (count - 1)
-    floor = (np.log2(min(chunk, count)) + count / chunk + 4) * np.finfo(float).eps * np.sqrt(total_sq / count)
-    se = np.sqrt(var / count + floor**2)
-    return Estimate(tuple(mean.tolist()), std_error=tuple(se.tolist()), n_samples=count,
-                    method="Monte Carlo over correlated Gaussian pairs (float64)", seed=seed_of(rng))
+
+    def sample(rng_: np.random.Generator, k: int) -> np.ndarray:
+        z1, z2 = rng_.standard_normal(k), rng_.standard_normal(k)
+        return f(scale * z1) * f(scale * (r * z1 + np.sqrt(1 - r * r) * z2))
+
+    return chunked_mean(sample, rng=rng, n=n, chunk=chunk,
+                        method="Monte Carlo over correlated Gaussian pairs (float64)")
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,11 @@ from numpy.polynomial import hermite_e, polynomial as npoly
 from scipy import special
 
 from ._activation import Activation, define, x
-from ._domain import UNIT, Interval
+from ._domain import NONNEGATIVE, UNIT
 from ._errors import InvalidArgument
 
 __all__: list[str] = []
 
-_NONNEG = Interval(0.0, math.inf)
 _SQRT_2PI = math.sqrt(2 * math.pi)
 
 
@@ -37,7 +36,7 @@ def _slope(v: object) -> None:
 
 
 def _alpha(v: object) -> None:
-    _NONNEG.validate("alpha", v)
+    NONNEGATIVE.validate("alpha", v)
 
 
 def _coeffs(v: object) -> None:

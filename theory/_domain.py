@@ -8,7 +8,7 @@ from numbers import Real
 
 from ._errors import InvalidArgument
 
-__all__ = ["Interval", "POSITIVE", "UNIT", "REAL"]
+__all__ = ["Interval", "POSITIVE", "NONNEGATIVE", "UNIT", "REAL"]
 
 
 @dataclass(frozen=True)
@@ -60,5 +60,6 @@ def _fmt(x: float) -> str:
 
 
 POSITIVE = Interval(0.0, math.inf, low_open=True)
+NONNEGATIVE = Interval(0.0, math.inf)
 UNIT = Interval(0.0, 1.0)
 REAL = Interval()

@@ -12,12 +12,11 @@ the paper's.
 from __future__ import annotations
 
 from numerics import GaussianMomentMC, GaussianMomentQuad
-from theory import POSITIVE, UNIT, GaussianMoment, Interval
-
-NONNEGATIVE = Interval(0.0, float("inf"))
+from theory import POSITIVE, GaussianMoment
 
 from .._claim import Claim, Kind, Parameter, Provenance
 from .._registry import register
+from ._parameters import activation_parameters
 
 #: Input scales checked for every activation: below, at and above unit variance.
 SCALES = (0.25, 1.0, 4.0)
@@ -46,7 +45,7 @@ PROVENANCE = Provenance(
 
 def _parameters(extra: dict[str, float]) -> dict[str, Parameter]:
     params = {"s": Parameter(SCALES, POSITIVE, vector=True)}
-    params.update({k: Parameter(v, UNIT if k == "slope" else NONNEGATIVE) for k, v in extra.items()})
+    params.update(activation_parameters(**extra))
     return params
 
 

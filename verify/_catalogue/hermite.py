@@ -15,10 +15,11 @@ section 3.4).
 from __future__ import annotations
 
 from numerics import HermiteQuadrature
-from theory import POSITIVE, REAL, UNIT, HermiteCoefficients, Interval, activations, has_closed_form
+from theory import POSITIVE, HermiteCoefficients, activations, has_closed_form
 
 from .._claim import Claim, Kind, Parameter, Provenance
 from .._registry import register
+from ._parameters import ACTIVATION_PARAMETERS
 
 SCALES = (0.5, 2.0)
 K_MAX = 30
@@ -31,14 +32,6 @@ STEIN_RESOLUTION = 1e-20
 #: below this size, with absolute tolerance 1e-25 * 1e-5 = 1e-30 (non-zero coefficients down to
 #: 8.2e-10, cos at s = 0.5 and k = 30, are then checked to about 21 relative digits).
 SCALE_FLOOR = 1e-5
-
-#: Parameters of the parameterised activations, with their domains.
-ACTIVATION_PARAMETERS = {
-    "leaky_relu": {"slope": Parameter(0.3, UNIT)},
-    "elu": {"alpha": Parameter(0.5, Interval(0.0, float("inf")))},
-    "polynomial": {"coeffs": Parameter((1.0, -0.5, 0.25, 2.0), REAL, vector=True)},
-    "hermite": {"k": Parameter(5, Interval(0.0, float("inf")))},
-}
 
 PROVENANCE = Provenance("derived", arxiv="2510.01303",
                         note="closed forms and derivations in theory/_hermite.py (general k)")

@@ -21,7 +21,7 @@ from theory import POSITIVE, DualKernel, Interval
 
 from .._claim import Claim, Kind, Parameter, Provenance
 from .._registry import register
-from .hermite import ACTIVATION_PARAMETERS
+from ._parameters import ACTIVATION_PARAMETERS
 
 #: Activations with closed-form kernels that are not themselves Hermite series (for the
 #: polynomials the closed form *is* the finite series, so that check could not fail).
