@@ -10,6 +10,12 @@ from ._hermite import DualKernelMC, DualKernelSeries, HermiteQuadrature, dual_ke
 from ._intervals import confidence_radius, detectable_discrepancy, samples_needed, upper_quantile
 from ._montecarlo import GaussianMomentMC, gaussian_expectation_mc
 from ._quadrature import GaussianMomentQuad, gaussian_expectation_quad
+from ._decomposition import MU_MODES, GradientDecomposition, as_bulk, gradient_decomposition, top_singular_triplets
+from ._network import LOSSES, SCALINGS, Loss, Network, loss, network, scaling_factor
+from ._population import PopulationMoment, population_moment, population_scales
+from ._spiked import BulkCovariance, SpikedData, bulk_covariance, spiked_data, unit_sphere
+from ._targets import TARGETS, target
+from ._weights import WEIGHTS, inner_weights, outer_weights
 
 __all__ = [
     "Estimate", "seed_of",
@@ -17,4 +23,9 @@ __all__ = [
     "confidence_radius", "detectable_discrepancy", "samples_needed", "upper_quantile",
     "GaussianMomentMC", "gaussian_expectation_mc",
     "GaussianMomentQuad", "gaussian_expectation_quad",
+    "MU_MODES", "GradientDecomposition", "as_bulk", "gradient_decomposition", "top_singular_triplets",
+    "LOSSES", "SCALINGS", "Loss", "Network", "loss", "network", "scaling_factor",
+    "PopulationMoment", "population_moment", "population_scales",
+    "BulkCovariance", "SpikedData", "bulk_covariance", "spiked_data", "unit_sphere",
+    "TARGETS", "target", "WEIGHTS", "inner_weights", "outer_weights",
 ]

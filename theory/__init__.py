@@ -8,7 +8,7 @@ evaluation; parameter domains; and the project's exception family.
 
 from ._activations import Activation, activation, activation_parameters, activations, has_closed_form, x
 from ._coefficients import HermiteCoefficients, HermiteExpansion, hermite_coefficients, hermite_expansion
-from ._domain import NONNEGATIVE, POSITIVE, REAL, UNIT, Interval
+from ._domain import COUNT, INDEX, NONNEGATIVE, POSITIVE, REAL, UNIT, Interval
 from ._dual_kernel import SERIES_ORDER, DualKernel, KernelValue, dual_kernel, dual_kernel_expr, hermite_series, rho
 from ._hermite_quad import hermite_quadrature
 from ._errors import InvalidArgument, NoConvergence, UnknownName, VerifierError
@@ -16,14 +16,16 @@ from ._evaluate import GUARD_DIGITS, evaluate, evaluate_with_error
 from ._gaussian import (PARAMETER_SYMBOLS, QUANTITIES, GaussianMoment, gaussian_integrand, gaussian_moment,
                         gaussian_moment_value, s, split_parameters)
 from ._hermite import hermite_coefficient_expr
+from ._vectorised import derivative_function, moment_function
 
 __all__ = [
     "Activation", "activation", "activation_parameters", "activations", "has_closed_form", "x",
     "HermiteCoefficients", "HermiteExpansion", "hermite_coefficients", "hermite_quadrature", "hermite_series", "hermite_expansion", "hermite_coefficient_expr",
     "SERIES_ORDER", "DualKernel", "KernelValue", "dual_kernel", "dual_kernel_expr", "rho",
-    "Interval", "NONNEGATIVE", "POSITIVE", "REAL", "UNIT",
+    "Interval", "COUNT", "INDEX", "NONNEGATIVE", "POSITIVE", "REAL", "UNIT",
     "VerifierError", "InvalidArgument", "UnknownName", "NoConvergence",
     "evaluate", "evaluate_with_error", "GUARD_DIGITS",
     "PARAMETER_SYMBOLS", "QUANTITIES", "GaussianMoment", "gaussian_integrand", "gaussian_moment",
     "gaussian_moment_value", "s", "split_parameters",
+    "derivative_function", "moment_function",
 ]

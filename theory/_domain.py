@@ -8,7 +8,7 @@ from numbers import Real
 
 from ._errors import InvalidArgument
 
-__all__ = ["Interval", "POSITIVE", "NONNEGATIVE", "UNIT", "REAL"]
+__all__ = ["Interval", "POSITIVE", "NONNEGATIVE", "UNIT", "REAL", "COUNT", "INDEX"]
 
 
 @dataclass(frozen=True)
@@ -21,18 +21,21 @@ class Interval:
     '(0, inf)'
     >>> Interval(0, 1).contains(1.0)
     True
+    >>> COUNT.describe(), COUNT.contains(2.5)
+    ('integers in [1, inf)', False)
     """
 
     low: float = -math.inf
     high: float = math.inf
     low_open: bool = False
     high_open: bool = False
+    integer: bool = False
 
     def contains(self, value: object) -> bool:
         if isinstance(value, bool) or not isinstance(value, Real):
             return False
         v = float(value)
-        if math.isnan(v):
+        if math.isnan(v) or (self.integer and not v.is_integer()):
             return False
         above = v > self.low if self.low_open or math.isinf(self.low) else v >= self.low
         below = v < self.high if self.high_open or math.isinf(self.high) else v <= self.high
@@ -41,7 +44,7 @@ class Interval:
     def describe(self) -> str:
         left = "(" if self.low_open or math.isinf(self.low) else "["
         right = ")" if self.high_open or math.isinf(self.high) else "]"
-        return f"{left}{_fmt(self.low)}, {_fmt(self.high)}{right}"
+        return ("integers in " if self.integer else "") + f"{left}{_fmt(self.low)}, {_fmt(self.high)}{right}"
 
     def validate(self, name: str, value: object) -> None:
         """Raise :class:`InvalidArgument` unless ``value`` (or each entry of a tuple) lies inside."""
@@ -63,3 +66,7 @@ POSITIVE = Interval(0.0, math.inf, low_open=True)
 NONNEGATIVE = Interval(0.0, math.inf)
 UNIT = Interval(0.0, 1.0)
 REAL = Interval()
+#: Sizes (n, d, m, ...): integers >= 1.
+COUNT = Interval(1.0, math.inf, integer=True)
+#: Seeds and indices: integers >= 0.
+INDEX = Interval(0.0, math.inf, integer=True)

@@ -1,0 +1,105 @@
+"""Closed forms as vectorised float64 functions, for the numerics that need them on many points.
+
+``derivative_function(name, order)`` evaluates the ``order``-th derivative of an
+activation *almost everywhere* (point masses such as ReLU's sigma'' = delta are
+dropped, as automatic differentiation does); ``moment_function(name, quantity)``
+evaluates a Gaussian moment (:func:`theory.gaussian_moment`) at an array of
+scales. Both compile the library's own SymPy expressions with
+:func:`sympy.lambdify` (never a string from outside).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+import sympy as sp
+
+from ._activation import activation, x
+from ._coefficients import parameter_values
+from ._errors import InvalidArgument
+from ._gaussian import _closed, _check_quantity, _structural, s
+
+__all__ = ["derivative_function", "moment_function"]
+
+_MODULES = ("numpy", "scipy")
+
+
+def _almost_everywhere(expr: sp.Expr) -> sp.Expr:
+    """Drop point masses: DiracDelta and its derivatives are 0 off a null set."""
+    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.Integer(0))
+
+
+def _broadcasting(f: Callable, like: str) -> Callable:
+    def call(v):
+        v = np.asarray(v, dtype=float)
+        out = f(v)
+        return np.broadcast_to(np.asarray(out, dtype=float), v.shape).copy() if np.ndim(out) < v.ndim else out
+    call.__doc__ = like
+    return call
+
+
+@lru_cache(maxsize=256)
+def _derivative(name: str, frozen: tuple, order: int) -> Callable:
+    act = activation(name, **dict(frozen))
+    if order == 0:
+        return act.numpy
+    if order == 1:
+        return act.numpy_derivative
+    expr = _almost_everywhere(act.derivative_expr(order))
+    binding = {sym: val for sym, val in parameter_values(act.params).items()}
+    expr = expr.subs(binding)
+    heaviside = {"Heaviside": lambda v, h0=0.5: np.heaviside(v, h0)}
+    f = sp.lambdify(x, expr, modules=[heaviside, *_MODULES])
+    return _broadcasting(f, f"d^{order}/dx^{order} {name}(x), almost everywhere")
+
+
+def derivative_function(name: str, order: int, /, **params: object) -> Callable[[np.ndarray], np.ndarray]:
+    """sigma^(order) of activation ``name`` as a vectorised numpy function (almost everywhere).
+
+    >>> import numpy as np
+    >>> derivative_function("tanh", 2)(np.array([0.5, 1.0])).round(4).tolist()
+    [-0.7269, -0.6397]
+    >>> derivative_function("relu", 2)(np.array([-1.0, 1.0])).tolist()
+    [0.0, 0.0]
+    """
+    if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 4:
+        raise InvalidArgument("order", order, "an integer in [0, 4]")
+    activation(name, **params)  # validates name and parameters
+    return _derivative(name, _frozen(params), order)
+
+
+def _frozen(params: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+@lru_cache(maxsize=256)
+def _moment(name: str, quantity: str, frozen: tuple) -> Callable:
+    params = dict(frozen)
+    act = activation(name, **params)
+    expr = _closed(name, quantity, _structural(params)).subs(parameter_values(act.params))
+    f = sp.lambdify(s, expr, modules=list(_MODULES))
+    return _broadcasting(f, f"{quantity} of {name} at scale s")
+
+
+def moment_function(name: str, quantity: str, /, **params: object) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The closed form of a Gaussian moment as a vectorised numpy function of the scale s.
+
+    Returns None where the activation has no closed form for ``quantity`` (e.g.
+    tanh); callers then fall back to quadrature.
+
+    >>> import numpy as np
+    >>> moment_function("relu", "mean_derivative")(np.array([0.1, 10.0])).tolist()
+    [0.5, 0.5]
+    >>> moment_function("tanh", "mean_derivative") is None
+    True
+    """
+    _check_quantity(quantity)
+    activation(name, **params)
+    from ._errors import UnknownName
+
+    try:
+        return _moment(name, quantity, _frozen(params))
+    except UnknownName:
+        return None
