@@ -16,6 +16,14 @@ from ._population import PopulationMoment, population_moment, population_scales
 from ._spiked import BulkCovariance, SpikedData, bulk_covariance, spiked_data, unit_sphere
 from ._targets import TARGETS, target
 from ._weights import WEIGHTS, inner_weights, outer_weights
+from ._reference import ReferenceDecomposition, reference_decomposition
+from ._regularizers import input_noise_expected, input_noise_sampled, jacobian_penalty, weight_decay
+from ._finite_difference import finite_difference_gradient
+from ._lowrank_setup import Problem, Setup
+from ._identities import IDENTITIES, ExactIdentity, IdentityCheck, rounding_bound
+from ._gradient_checks import GRADIENTS, GradientCheck
+from ._lowrank_mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC, GaussianMomentsMC,
+                          PopulationMu, PopulationMuMC)
 
 __all__ = [
     "Estimate", "seed_of",
@@ -28,4 +36,9 @@ __all__ = [
     "PopulationMoment", "population_moment", "population_scales",
     "BulkCovariance", "SpikedData", "bulk_covariance", "spiked_data", "unit_sphere",
     "TARGETS", "target", "WEIGHTS", "inner_weights", "outer_weights",
+    "ReferenceDecomposition", "reference_decomposition",
+    "input_noise_expected", "input_noise_sampled", "jacobian_penalty", "weight_decay", "finite_difference_gradient",
+    "Problem", "Setup", "IDENTITIES", "ExactIdentity", "IdentityCheck", "rounding_bound", "GRADIENTS", "GradientCheck",
+    "MC_QUANTITIES", "EmpiricalResidueSpike", "EmpiricalResidueSpikeMC", "GaussianMomentsMC",
+    "PopulationMu", "PopulationMuMC",
 ]

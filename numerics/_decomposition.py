@@ -49,7 +49,7 @@ class GradientDecomposition:
         sample root-mean-square of w_j^T x_i; see ``s_method``).
     gamma, zeta : network scale and spike strength.
     residue : X_B^T r (d,); res is it normalised. v : z^T M (m,), the data spike's right vector.
-    singular_values, U, Vt : top-k singular triplets of G (descending).
+    singular_values, U, Vt : top-k singular triplets of G (descending), computed by ``svd_method``.
     res_alignment, spike_alignment : |u_k . res| and |u_k . q| for each of the top k.
     """
 
@@ -71,6 +71,7 @@ class GradientDecomposition:
     singular_values: np.ndarray
     U: np.ndarray
     Vt: np.ndarray
+    svd_method: str
     res_alignment: np.ndarray
     spike_alignment: np.ndarray
 
@@ -99,19 +100,32 @@ def as_bulk(bulk_cov: object, d: int) -> BulkCovariance:
     return BulkCovariance(np.clip(lam, 0, None), U)
 
 
-def top_singular_triplets(A: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(U, singular values, Vt) of the k largest singular values of A, descending."""
+#: Below this min(d, m) a full SVD is as fast as an iterative one.
+FULL_SVD_BELOW = 200
+
+
+def top_singular_triplets(A: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """(U, singular values, Vt, method) of the k largest singular values of A, descending.
+
+    PROPACK's Lanczos bidiagonalisation (scipy ``svds``) to full precision; if it
+    does not converge (no spectral gap), a full LAPACK SVD instead.
+    """
     k = check_count("k", k)
     if k > min(A.shape):
         raise InvalidArgument("k", k, f"at most min(d, m) = {min(A.shape)}")
-    if k >= min(A.shape) - 1 or min(A.shape) <= 16:
+    if k >= min(A.shape) - 1 or min(A.shape) < FULL_SVD_BELOW:
         U, sv, Vt = np.linalg.svd(A, full_matrices=False)
-        return U[:, :k], sv[:k], Vt[:k]
+        return U[:, :k], sv[:k], Vt[:k], "full SVD (LAPACK)"
     # A fixed start vector: it affects only the iteration's path, not the converged result.
-    v0 = np.random.Generator(np.random.PCG64(20251001)).standard_normal(min(A.shape))
-    U, sv, Vt = svds(A, k=k, solver="propack", v0=v0, tol=0)
+    v0 = np.random.Generator(np.random.PCG64(20251001)).standard_normal(A.shape[0])
+    try:
+        U, sv, Vt = svds(A, k=k, solver="propack", v0=v0, tol=0, maxiter=min(A.shape))
+        method = "Lanczos bidiagonalisation (scipy svds, PROPACK)"
+    except np.linalg.LinAlgError:
+        U, sv, Vt = np.linalg.svd(A, full_matrices=False)
+        U, sv, Vt, method = U[:, :k], sv[:k], Vt[:k], "full SVD (LAPACK; PROPACK did not converge)"
     order = np.argsort(sv)[::-1]
-    return U[:, order], sv[order], Vt[order]
+    return U[:, order], sv[order], Vt[order], method
 
 
 def _check_inputs(X_B, z, q, zeta, W, a, y):
@@ -178,10 +192,10 @@ def gradient_decomposition(X_B, z, q, zeta, W, a, y, *, activation: str, scaling
     S2 = np.outer((c * zeta) * q, v)
     G = B + np.outer((c * zeta) * q, zD)           # (gamma/n) X^T D
     E = np.subtract(B, S1, out=B)                  # (gamma/n) X_B^T M, without a third product
-    U, sv, Vt = top_singular_triplets(G, min(k, *G.shape))
+    U, sv, Vt, svd_method = top_singular_triplets(G, min(k, *G.shape))
     res = residue / np.linalg.norm(residue) if np.linalg.norm(residue) > 0 else residue
     return GradientDecomposition(G, S1, S12, S2, E, r, mu_values, mu_method, mu_error, s, s_method, net.gamma,
-                                 zeta, residue, v, sv, U, Vt, np.abs(U.T @ res), np.abs(U.T @ q))
+                                 zeta, residue, v, sv, U, Vt, svd_method, np.abs(U.T @ res), np.abs(U.T @ q))
 
 
 def _loss(name: str, y: np.ndarray):

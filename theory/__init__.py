@@ -17,6 +17,7 @@ from ._gaussian import (PARAMETER_SYMBOLS, QUANTITIES, GaussianMoment, gaussian_
                         gaussian_moment_value, s, split_parameters)
 from ._hermite import hermite_coefficient_expr
 from ._vectorised import derivative_function, moment_function
+from ._moment_predictions import GaussianMoments, VanishingByParity
 
 __all__ = [
     "Activation", "activation", "activation_parameters", "activations", "has_closed_form", "x",
@@ -27,5 +28,5 @@ __all__ = [
     "evaluate", "evaluate_with_error", "GUARD_DIGITS",
     "PARAMETER_SYMBOLS", "QUANTITIES", "GaussianMoment", "gaussian_integrand", "gaussian_moment",
     "gaussian_moment_value", "s", "split_parameters",
-    "derivative_function", "moment_function",
+    "derivative_function", "moment_function", "GaussianMoments", "VanishingByParity",
 ]

@@ -120,11 +120,20 @@ def _numeric(name: str, quantity: str, scale: float, dps: int, params: dict) -> 
 
 
 def gaussian_integrand(act, quantity: str, backend: str) -> Callable:
-    """g with E[g(sZ)] = ``quantity`` for ``mean``, ``mean_derivative`` and ``second_moment``."""
-    if quantity not in ("mean", "mean_derivative", "second_moment"):
-        raise InvalidArgument("quantity", quantity, "'mean', 'mean_derivative' or 'second_moment' for an integrand")
+    """g with E[g(sZ)] = ``quantity`` for ``mean``, ``mean_derivative``, ``second_moment`` and
+    ``mean_second_derivative`` (the last only for activations without kinks, where sigma'' has no point mass)."""
+    if quantity not in ("mean", "mean_derivative", "second_moment", "mean_second_derivative"):
+        raise InvalidArgument("quantity", quantity, "'mean', 'mean_derivative', 'mean_second_derivative' or "
+                              "'second_moment' for an integrand")
     if backend not in ("numpy", "mpmath"):
         raise InvalidArgument("backend", backend, "'numpy' or 'mpmath'")
+    if quantity == "mean_second_derivative":
+        if act.kinks:
+            raise InvalidArgument("activation", act.name, "an activation without kinks (sigma'' would carry a "
+                                  "point mass that an integrand cannot represent)")
+        from ._vectorised import derivative_function
+
+        return derivative_function(act.name, 2, backend=backend, **dict(act.params))
     f = act.numpy if backend == "numpy" else act.mpmath
     if quantity == "mean":
         return f

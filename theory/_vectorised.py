@@ -41,22 +41,25 @@ def _broadcasting(f: Callable, like: str) -> Callable:
 
 
 @lru_cache(maxsize=256)
-def _derivative(name: str, frozen: tuple, order: int) -> Callable:
+def _derivative(name: str, frozen: tuple, order: int, backend: str) -> Callable:
     act = activation(name, **dict(frozen))
-    if order == 0:
-        return act.numpy
-    if order == 1:
-        return act.numpy_derivative
-    expr = _almost_everywhere(act.derivative_expr(order))
-    binding = {sym: val for sym, val in parameter_values(act.params).items()}
-    expr = expr.subs(binding)
+    if order <= 1:
+        return {("numpy", 0): act.numpy, ("numpy", 1): act.numpy_derivative,
+                ("mpmath", 0): act.mpmath, ("mpmath", 1): act.mpmath_derivative}[backend, order]
+    expr = _almost_everywhere(act.derivative_expr(order)).subs(parameter_values(act.params))
+    if backend == "mpmath":
+        import mpmath
+
+        heaviside = {"Heaviside": lambda v, h0=0.5: mpmath.mpf(1) if v > 0 else (mpmath.mpf(h0) if v == 0 else 0)}
+        return sp.lambdify(x, expr, modules=[heaviside, "mpmath"])
     heaviside = {"Heaviside": lambda v, h0=0.5: np.heaviside(v, h0)}
     f = sp.lambdify(x, expr, modules=[heaviside, *_MODULES])
     return _broadcasting(f, f"d^{order}/dx^{order} {name}(x), almost everywhere")
 
 
-def derivative_function(name: str, order: int, /, **params: object) -> Callable[[np.ndarray], np.ndarray]:
-    """sigma^(order) of activation ``name`` as a vectorised numpy function (almost everywhere).
+def derivative_function(name: str, order: int, /, backend: str = "numpy", **params: object) -> Callable:
+    """sigma^(order) of activation ``name``, almost everywhere: vectorised numpy, or scalar mpmath
+    (``backend="mpmath"``, at the caller's precision).
 
     >>> import numpy as np
     >>> derivative_function("tanh", 2)(np.array([0.5, 1.0])).round(4).tolist()
@@ -66,8 +69,10 @@ def derivative_function(name: str, order: int, /, **params: object) -> Callable[
     """
     if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 4:
         raise InvalidArgument("order", order, "an integer in [0, 4]")
+    if backend not in ("numpy", "mpmath"):
+        raise InvalidArgument("backend", backend, "'numpy' or 'mpmath'")
     activation(name, **params)  # validates name and parameters
-    return _derivative(name, _frozen(params), order)
+    return _derivative(name, _frozen(params), order, backend)
 
 
 def _frozen(params: dict) -> tuple:
