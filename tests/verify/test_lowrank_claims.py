@@ -1,0 +1,112 @@
+"""Covers verify/_catalogue/lowrank.py: the low-rank-gradient claims catch wrong implementations and wrong laws.
+
+The generic battery (test_catalogue.py) already checks that every exact claim
+PASSes and that a moved prediction FAILs. Here the *implementation* or the *law*
+is broken instead, as a user's regression would break it.
+"""
+
+import dataclasses
+
+import mpmath
+import numpy as np
+import pytest
+
+import numerics
+import numerics._lowrank_setup as lowrank_setup
+import theory
+import verify
+from numerics import PopulationMu, Setup
+
+
+def test_claims_carry_the_notes_provenance():
+    claims = verify.select("lowrank")
+    assert len(claims) >= 30
+    for c in claims:
+        assert c.provenance.source == "derived" and c.provenance.arxiv == "2510.01303"
+        assert "note" in c.provenance.note or "Stein" in c.provenance.note or "implementation" in c.provenance.note
+    # The formula and the decomposition are the secondary sources', and the claims say so.
+    assert "secondary" in verify.get("lowrank.prop21.tanh_mse").provenance.note
+
+
+def test_a_decomposition_bug_of_one_part_in_a_billion_fails(monkeypatch):
+    claim = verify.get("lowrank.identity.fast.relu")
+    original = lowrank_setup.gradient_decomposition
+
+    def broken(*args, **kwargs):
+        dec = original(*args, **kwargs)
+        return dataclasses.replace(dec, S12=dec.S12 * (1 + 1e-9))
+
+    monkeypatch.setattr(lowrank_setup, "gradient_decomposition", broken)
+    verdict = verify.check(claim)
+    assert verdict.outcome == verify.FAIL
+    assert verdict.looks[-1].discrepancy[2] > 5e-10   # the S12 component is the one flagged
+
+
+def test_a_wrong_normalisation_of_prop21_fails(monkeypatch):
+    claim = verify.get("lowrank.prop21.tanh_mse")
+    original = numerics.Network.loss_gradient
+
+    def off_by_one(self, X, y, loss_name="mse"):  # 1/(n - 1) instead of 1/n
+        return original(self, X, y, loss_name) * X.shape[0] / (X.shape[0] - 1)
+
+    monkeypatch.setattr(numerics.Network, "loss_gradient", off_by_one)
+    assert verify.check(claim).outcome == verify.FAIL
+
+
+def test_a_wrong_jacobian_gradient_fails(monkeypatch):
+    import numerics._gradient_checks as checks
+
+    original = checks.jacobian_penalty
+    monkeypatch.setattr(checks, "jacobian_penalty", lambda net, X: (original(net, X)[0], original(net, X)[1] * 0.5))
+    assert verify.check(verify.get("lowrank.regularizer.jacobian")).outcome == verify.FAIL
+
+
+@dataclasses.dataclass(frozen=True)
+class _WithoutFluctuation:
+    """||mu||^2 alone: the residue-spike law with the 1/n fluctuation of the empirical mu forgotten."""
+
+    setup: Setup
+
+    def __call__(self, values, *, dps):
+        mu = PopulationMu(self.setup)(values, dps=dps)
+        with mpmath.workdps(dps + 10):
+            return (sum(v**2 for v in mu),)
+
+
+@pytest.mark.parametrize("name", ["relu", "tanh"])
+def test_forgetting_the_fluctuation_of_the_empirical_mu_fails(name):
+    claim = verify.get(f"lowrank.residue_spike.empirical_mu.{name}")
+    wrong = dataclasses.replace(claim, prediction=_WithoutFluctuation(Setup(name)))
+    assert verify.check(wrong, seed=1).outcome == verify.FAIL
+
+
+def test_a_wrong_population_scale_fails():
+    """mu_j at s_j^2 = w^T Sigma_hat w only (the spike forgotten) is detected for tanh, where mu depends on s."""
+
+    @dataclasses.dataclass(frozen=True)
+    class NoSpike:
+        def __call__(self, values, *, dps):
+            return PopulationMu(Setup("tanh", spike=False))(values, dps=dps)
+
+    claim = verify.get("lowrank.population_mu.tanh").with_values(nu=0.5)
+    assert verify.check(claim).outcome == verify.PASS
+    assert verify.check(dataclasses.replace(claim, prediction=NoSpike())).outcome == verify.FAIL
+
+
+@pytest.mark.parametrize(("name", "value"), [("n", 0), ("d", 2.5), ("m", -1), ("nu", -0.1), ("alpha", -1.0),
+                                             ("seed", -1)])
+def test_bad_parameters_are_typed_errors_naming_the_parameter(name, value):
+    with pytest.raises(theory.InvalidArgument, match=f"`{name}`"):
+        verify.get("lowrank.identity.sum.relu").with_values(**{name: value})
+
+
+def test_other_seeds_and_sizes_pass_through_with_values():
+    claim = verify.get("lowrank.identity.sum.tanh_aligned").with_values(seed=7, n=40, d=30, m=20, nu=0.6)
+    assert verify.check(claim).outcome == verify.PASS
+
+
+def test_the_identity_estimates_record_their_bounds():
+    est = verify.get("lowrank.identity.norms.relu").estimator(verify.get("lowrank.identity.norms.relu").values)
+    assert len(est.value) == 3 and all(0 < b < 5e-11 for b in est.bound)
+    assert all(abs(v) <= b for v, b in zip(est.value, est.bound))
+    assert np.isfinite(est.value).all()
