@@ -37,7 +37,8 @@ def as_vector(name: str, value: object, length: int | None = None) -> np.ndarray
     """``value`` as a finite float64 vector (of ``length`` entries, if given)."""
     a = _array(name, value)
     if a.ndim != 1 or a.size == 0 or (length is not None and a.size != length):
-        raise InvalidArgument(f"{name}.shape", a.shape, f"({length if length is not None else '?'},), a non-empty vector")
+        want = length if length is not None else "?"
+        raise InvalidArgument(f"{name}.shape", a.shape, f"({want},), a non-empty vector")
     return _finite(name, a)
 
 

@@ -19,7 +19,8 @@ The identities (our note, section 2.3; all **derived** from the [S] definitions)
 * ``rank``: sigma_3(S1 + S12 + S2) = 0 (rank at most 2);
 * ``residue_full``: S1 + S12 = (gamma/n) X^T r (a o mu)^T;
 * ``spike_part``: S12 + S2 = (gamma zeta/n) q z^T[(r a^T) o sigma'(X W^T)];
-* ``norms``: ||S1|| = (gamma/n)||X_B^T r|| ||mu||, ||S12|| = (gamma zeta/n)|z^T r| ||mu||, ||S2|| = (gamma zeta/n)||M^T z||;
+* ``norms``: ||S1|| = (gamma/n)||X_B^T r|| ||mu||, ||S12|| = (gamma zeta/n)|z^T r| ||mu||,
+  ||S2|| = (gamma zeta/n)||M^T z||;
 * ``vectors``: S1's left/right singular vectors are +-res and +-(a o mu)/||mu||; S12's and S2's left are +-q;
 * ``linear``: for sigma(x) = x, S2 = E = 0 and G = (gamma/n) X^T r a^T;
 * ``no_spike``: for zeta = 0, S12 = S2 = 0 and G = S1 + E;

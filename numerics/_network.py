@@ -66,6 +66,7 @@ LOSSES = {
 
 
 def loss(name: str) -> Loss:
+    """The :class:`Loss` named ``name`` ("mse" or "logistic")."""
     if name not in LOSSES:
         raise UnknownName("loss", name, list(LOSSES))
     return LOSSES[name]

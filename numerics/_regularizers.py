@@ -67,7 +67,8 @@ def input_noise_expected(net: Network, X: object, y: object, tau: float) -> tupl
     r = g * (net.sigma(H) @ a) - y
     laplacian = g * (d2 @ (a * norms))
     jac_value, jac_grad = jacobian_penalty(net, X)
-    # d/dw_j sum_i r_i Delta_i = sum_i [g a_j sigma'_ij Delta_i x_i + r_i g a_j (sigma'''_ij ||w_j||^2 x_i + 2 sigma''_ij w_j)]
+    # d/dw_j sum_i r_i Delta_i = sum_i [g a_j sigma'_ij Delta_i x_i
+    #                                  + r_i g a_j (sigma'''_ij ||w_j||^2 x_i + 2 sigma''_ij w_j)]
     grad_rl = g * (X.T @ (d1 * a * laplacian[:, None]) + X.T @ (d3 * a * r[:, None]) * norms
                    + 2 * W.T * (a * (r @ d2)))
     value = tau**2 / 2 * (jac_value + float(r @ laplacian) / n)

@@ -93,7 +93,8 @@ def _identity_claims():
         yield Claim(id=f"lowrank.identity.top_svd.{label}", kind=Kind.EXACT, resolution=EXACT_RESOLUTION,
                     title=f"top-3 singular values of G by Lanczos (PROPACK) = full SVD ({setup.describe()})",
                     provenance=_prov("numerical claim about our implementation"),
-                    parameters=_sizes(300, 400, 500, 0.375), prediction=ExactIdentity(3, "sigma_k(fast) = sigma_k(SVD)"),
+                    parameters=_sizes(300, 400, 500, 0.375),
+                    prediction=ExactIdentity(3, "sigma_k(fast) = sigma_k(SVD)"),
                     estimator=IdentityCheck(setup, "top_svd"), assumptions=_ASSUME)
 
 
@@ -124,17 +125,20 @@ def _scales() -> dict[str, Parameter]:
 
 
 def _hermite_claims():
-    hermite = _prov(f"Stein's lemma; {NOTE} section 3.4 (probabilists' Hermite coefficients c_k = E[sigma(sZ) He_k(Z)])")
+    hermite = _prov(f"Stein's lemma; {NOTE} section 3.4 "
+                    "(probabilists' Hermite coefficients c_k = E[sigma(sZ) He_k(Z)])")
     for name in ("tanh", "sigmoid", "softplus", "silu"):
         yield Claim(id=f"lowrank.hermite.mu.{name}", kind=Kind.EXACT, resolution=HERMITE_RESOLUTION,
-                    title=f"mu = E[sigma'(sZ)] = c_1(s)/s for {name}: Hermite coefficient of sigma = quadrature of sigma'",
+                    title=f"mu = E[sigma'(sZ)] = c_1(s)/s for {name}: Hermite coefficient of sigma "
+                          "= quadrature of sigma'",
                     provenance=hermite, parameters=_scales(), prediction=GaussianMoment(name, "mean_derivative"),
                     estimator=GaussianMomentQuad(name, "mean_derivative"), assumptions=("Z ~ N(0, 1)",))
     for name in ("sigmoid", "softplus", "silu", "gelu"):
         # sigmoid - 1/2 is odd, so its E sigma'' is a structural zero: compared absolutely below SCALE_FLOOR.
         yield Claim(id=f"lowrank.hermite.second_derivative.{name}", kind=Kind.EXACT, resolution=HERMITE_RESOLUTION,
                     scale_floor=SCALE_FLOOR,
-                    title=f"E[sigma''(sZ)] = c_2(s)/s^2 for {name}: Hermite coefficient of sigma = quadrature of sigma''",
+                    title=f"E[sigma''(sZ)] = c_2(s)/s^2 for {name}: Hermite coefficient of sigma "
+                          "= quadrature of sigma''",
                     provenance=hermite, parameters=_scales(), prediction=GaussianMoment(name, "mean_second_derivative"),
                     estimator=GaussianMomentQuad(name, "mean_second_derivative"), assumptions=("Z ~ N(0, 1)",))
     for name in ("tanh", "erf", "sin"):
@@ -151,7 +155,8 @@ def _hermite_claims():
                 estimator=GaussianMomentsMC("relu", ("mean_derivative", "variance_derivative")),
                 assumptions=("Z ~ N(0, 1)",))
     yield Claim(id="lowrank.hermite.relu.second_derivative", kind=Kind.STATISTICAL, resolution=MC_RESOLUTION,
-                title="ReLU: E[sigma''(sZ)] = c_2(s)/s^2 = 1/(s sqrt(2 pi)), against Stein's E[Z 1{sZ > 0}]/s (Monte Carlo)",
+                title="ReLU: E[sigma''(sZ)] = c_2(s)/s^2 = 1/(s sqrt(2 pi)), against Stein's "
+                      "E[Z 1{sZ > 0}]/s (Monte Carlo)",
                 provenance=_prov(f"{NOTE} section 3.4 and section 6 item 8"), parameters=_scales(),
                 prediction=GaussianMoment("relu", "mean_second_derivative"),
                 estimator=GaussianMomentsMC("relu", ("mean_second_derivative",)), assumptions=("Z ~ N(0, 1)",))
@@ -167,7 +172,8 @@ def _statistical_claims():
                     prediction=PopulationMu(setup), estimator=PopulationMuMC(setup), assumptions=_ASSUME)
         yield Claim(id=f"lowrank.residue_spike.empirical_mu.{name}", kind=Kind.STATISTICAL,
                     resolution=MC_RESOLUTION, n_start=256,
-                    title=f"||S1|| = (gamma/n)||X_B^T r|| ||mu_hat|| with the empirical mu_hat, whose fluctuation gives "
+                    title=f"||S1|| = (gamma/n)||X_B^T r|| ||mu_hat|| with the empirical mu_hat, whose "
+                          "fluctuation gives "
                           f"E[(||S1|| / ((gamma/n)||X_B^T r||))^2] = ||mu||^2 + (1/n) sum_j Var sigma'(s_j Z) ({name})",
                     provenance=_prov(f"{NOTE} sections 2.2-2.3 (the 1/n fluctuation term is ours)"),
                     parameters=_sizes(50, 30, 20, 0.25), prediction=EmpiricalResidueSpike(setup),
