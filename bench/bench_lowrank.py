@@ -10,15 +10,15 @@ alpha = 0), for relu and tanh with mu = "population" and mu = "empirical":
            and the top-3 singular triplets (PROPACK Lanczos);
 * T_ref    best of R of numerics._reference.reference_decomposition (the note's appendix: every
            term from its definition, three products, full SVD, values only);
-* T_ref+v  reference without its SVD (singular_values=False) plus best of R of a full SVD with
-           vectors, np.linalg.svd(G, full_matrices=False): the like-for-like comparison with
-           "top-3 triplets".
+* T_ref+v  T_ref0, the reference without its SVD (singular_values=False), plus svd_v, best of R
+           of a full SVD with vectors, np.linalg.svd(G, full_matrices=False): the like-for-like
+           comparison with "top-3 triplets".
 
 Targets: T_fast / T_prod <= 3, T_ref / T_fast >= 3 (both ref variants are judged), the top-3
 singular values within 1e-10 (relative) of a full SVD of the same G, and the peak memory of one
 fast call < 1 GiB (tracemalloc, which numpy reports its buffers to; ru_maxrss as a cross-check).
 "rel F diff" is ||fast - ref||_F / ||ref||_F per term. A peak far below n*m*d*8 bytes shows no
-n x m x d intermediate was formed. Run (a few minutes on 2 cores; --quick for small sizes):
+n x m x d intermediate was formed. Time on a quiet machine (about 30 s on 2 cores; --quick: small sizes):
 
     python bench/bench_lowrank.py [--quick] [--repeats R] [--seed S]
 """
@@ -57,7 +57,8 @@ def environment(seed: int, repeats: int, sizes: tuple[int, int, int]) -> None:
     threads = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
                if k in os.environ}
     print(f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-          f"{platform.machine()} {platform.processor() or platform.system()}, cpu_count {os.cpu_count()}")
+          f"{platform.machine()} {platform.processor() or platform.system()}, cpu_count {os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.2f} (other processes skew timings on a shared machine)")
     print(f"BLAS: {blas.get('name')} {blas.get('version')} ({blas.get('openblas configuration', '').strip()}); "
           f"thread env: {threads or 'unset'}")
     print(f"(n, d, m) = {sizes}, seed {seed}, best of {repeats} after one warm-up, NTK scaling, "
@@ -75,11 +76,17 @@ def problem(n: int, d: int, m: int, seed: int):
 
 def run_case(data, W, a, y, activation: str, mu: str, repeats: int) -> dict:
     X_B, z, q, zeta = data.X_B, data.z, data.q, data.zeta
-    fast = lambda: numerics.gradient_decomposition(X_B, z, q, zeta, W, a, y, activation=activation,  # noqa: E731
-                                                   scaling="ntk", mu=mu, bulk_cov=data.bulk, k=3)
+
+    def fast():
+        return numerics.gradient_decomposition(X_B, z, q, zeta, W, a, y, activation=activation, scaling="ntk",
+                                               mu=mu, bulk_cov=data.bulk, k=3)
+
     dec = fast()
-    ref = lambda sv=True: reference_decomposition(X_B, z, q, zeta, W, a, y, dec.mu, activation=activation,  # noqa: E731
-                                                  scaling="ntk", singular_values=sv)
+
+    def ref(sv: bool = True):
+        return reference_decomposition(X_B, z, q, zeta, W, a, y, dec.mu, activation=activation, scaling="ntk",
+                                       singular_values=sv)
+
     D = np.ascontiguousarray(np.outer(dec.r, a) * np.tanh(X_B @ W.T))   # any dense n x m float64 matrix
     out = {"prod": best_of(lambda: X_B @ W.T, repeats) + best_of(lambda: X_B.T @ D, repeats),
            "fast": best_of(fast, repeats),
@@ -120,14 +127,14 @@ def main() -> None:
 
     print("\nTimes (ms) and ratios; targets: fast/prod <= 3, ref/fast >= 3")
     head = (f"{'activation':<10} {'mu':<10} {'T_prod':>8} {'T_fast':>8} {'T_ref':>8} {'T_ref+v':>8} "
-            f"{'(svd_v)':>8} {'fast/prod':>10} {'ref/fast':>9} {'ref+v/fast':>11}")
+            f"{'T_ref0':>7} {'svd_v':>6} {'fast/prod':>10} {'ref/fast':>9} {'ref+v/fast':>11}")
     print(head + "\n" + "-" * len(head))
     ok = True
     for (act, mu), r in results.items():
         f_p, r_f, rv_f = r["fast"] / r["prod"], r["ref"] / r["fast"], r["ref_vec"] / r["fast"]
         ok &= f_p <= 3 and r_f >= 3 and rv_f >= 3
         print(f"{act:<10} {mu:<10} {r['prod'] * 1e3:8.1f} {r['fast'] * 1e3:8.1f} {r['ref'] * 1e3:8.1f} "
-              f"{r['ref_vec'] * 1e3:8.1f} {r['svd_vec'] * 1e3:8.1f} "
+              f"{r['ref_vec'] * 1e3:8.1f} {r['ref_nosvd'] * 1e3:7.1f} {r['svd_vec'] * 1e3:6.1f} "
               f"{f_p:6.2f} {verdict(f_p <= 3)} {r_f:5.2f} {verdict(r_f >= 3)} {rv_f:7.2f} {verdict(rv_f >= 3)}")
 
     print("\nAccuracy: top-3 singular values vs full SVD of G_fast (target 1e-10); rel F diff fast vs reference")
@@ -144,9 +151,10 @@ def main() -> None:
     ok &= peak < 2**30
     print(f"\nMemory: peak traced during one fast call {peak / 2**20:.1f} MiB (max over cases; target < 1 GiB) "
           f"{verdict(peak < 2**30)}; process ru_maxrss after all {rss / 2**20:.1f} MiB")
-    print(f"one n x m x d float64 intermediate would be {one / 1e9:.1f} GB ({one / 2**30:.1f} GiB); traced peak is {peak / one:.2%} of it; "
-          f"largest legitimate arrays: n x m {n * m * 8 / 2**20:.1f} MiB, d x m {d * m * 8 / 2**20:.1f} MiB")
-    print(f"\noverall: {'PASS' if ok else 'MISS'}")
+    print(f"one n x m x d float64 intermediate would be {one / 1e9:.1f} GB ({one / 2**30:.1f} GiB); "
+          f"traced peak is {peak / one:.2%} of it; largest legitimate arrays: "
+          f"n x m {n * m * 8 / 2**20:.1f} MiB, d x m {d * m * 8 / 2**20:.1f} MiB")
+    print(f"\noverall: {'PASS' if ok else 'MISS'} (load average at the end {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

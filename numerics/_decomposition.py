@@ -118,12 +118,15 @@ def top_singular_triplets(A: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray
         return U[:, :k], sv[:k], Vt[:k], "full SVD (LAPACK)"
     # A fixed start vector: it affects only the iteration's path, not the converged result.
     v0 = np.random.Generator(np.random.PCG64(20251001)).standard_normal(A.shape[0])
-    try:
-        U, sv, Vt = svds(A, k=k, solver="propack", v0=v0, tol=0, maxiter=min(A.shape))
-        method = "Lanczos bidiagonalisation (scipy svds, PROPACK)"
+    method = "Lanczos bidiagonalisation (scipy svds, PROPACK)"
+    try:  # PROPACK's default Krylov dimension suffices when G has outliers; a longer one costs memory
+        U, sv, Vt = svds(A, k=k, solver="propack", v0=v0, tol=0)
     except np.linalg.LinAlgError:
-        U, sv, Vt = np.linalg.svd(A, full_matrices=False)
-        U, sv, Vt, method = U[:, :k], sv[:k], Vt[:k], "full SVD (LAPACK; PROPACK did not converge)"
+        try:
+            U, sv, Vt = svds(A, k=k, solver="propack", v0=v0, tol=0, maxiter=min(A.shape))
+        except np.linalg.LinAlgError:
+            U, sv, Vt = np.linalg.svd(A, full_matrices=False)
+            U, sv, Vt, method = U[:, :k], sv[:k], Vt[:k], "full SVD (LAPACK; PROPACK did not converge)"
     order = np.argsort(sv)[::-1]
     return U[:, order], sv[order], Vt[order], method
 
@@ -149,8 +152,8 @@ def gradient_decomposition(X_B, z, q, zeta, W, a, y, *, activation: str, scaling
 
     ``mu="population"`` uses mu_j = E[sigma'(s_j Z)] (needs ``bulk_cov``: a
     :class:`BulkCovariance`, a d x d covariance or an (eigenvalues, basis) pair);
-    ``mu="empirical"`` the sample mean of sigma'(w_j^T x_i). ``k`` top singular
-    triplets of G are returned.
+    ``mu="empirical"`` the sample mean of sigma'(w_j^T x_i). The top ``k``
+    singular triplets of G are returned (at most min(d, m) of them).
 
     >>> from numerics import spiked_data, inner_weights, outer_weights
     >>> rng = np.random.default_rng(0)

@@ -17,12 +17,14 @@ import numpy as np
 from scipy.integrate import quad_vec
 from scipy.special import erfc
 
-from theory import NoConvergence, derivative_function, moment_function
+from theory import InvalidArgument, NoConvergence, derivative_function, moment_function
 
 from ._spiked import BulkCovariance
 
 __all__ = ["PopulationMoment", "population_scales", "population_moment"]
 
+#: The moments E[sigma^(k)(sZ)] offered, by derivative order k.
+_ORDERS = {"mean": 0, "mean_derivative": 1, "mean_second_derivative": 2}
 #: Quadrature range |t| <= T_MAX in units of the standard deviation (Gaussian mass beyond: 1.5e-44).
 T_MAX = 14.0
 #: Requested accuracy of the quadrature fallback (absolute, relative).
@@ -66,10 +68,15 @@ def population_moment(name: str, quantity: str, scales: np.ndarray, **params: ob
     >>> round(float(m.values[0]), 6)   # our note's table, section 3.4: 0.605706
     0.605706
     """
+    if quantity not in _ORDERS:
+        raise InvalidArgument("quantity", quantity, f"one of {', '.join(_ORDERS)}")
     f = moment_function(name, quantity, **params)
     if f is not None:
-        values = np.asarray(f(scales), dtype=float)
+        with np.errstate(all="ignore"):
+            values = np.asarray(f(scales), dtype=float)
+        if not np.all(np.isfinite(values)):
+            raise NoConvergence(f"the closed form of {quantity} for {name} is not finite in float64 at some scale "
+                                f"in [{np.min(scales):.3g}, {np.max(scales):.3g}]")
         return PopulationMoment(values, float(8 * np.finfo(float).eps * np.max(np.abs(values), initial=0.0)),
                                 "closed form (SymPy, lambdified to float64)")
-    order = {"mean": 0, "mean_derivative": 1, "mean_second_derivative": 2}[quantity]
-    return _quadrature(derivative_function(name, order, **params), np.asarray(scales, dtype=float))
+    return _quadrature(derivative_function(name, _ORDERS[quantity], **params), np.asarray(scales, dtype=float))

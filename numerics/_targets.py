@@ -36,8 +36,11 @@ def _indices(data: SpikedData, k: int, rng: np.random.Generator) -> np.ndarray:
     U = rng.standard_normal((data.d, k))
     S = data.bulk.matrix() if data.bulk.basis is not None else None
     gram = U.T @ (S @ U) if S is not None else (U * data.bulk.eigenvalues[:, None]).T @ U
-    if np.linalg.eigvalsh(gram).min() <= 0:
-        raise InvalidArgument("bulk eigenvalues", "a singular Sigma_hat", "positive definite for index models")
+    eig = np.linalg.eigvalsh(gram)
+    # Relative test: rounding turns an exactly singular (rotated) Sigma_hat's zero into +-1e-17.
+    if eig.min() <= k * data.d * np.finfo(float).eps * eig.max():
+        raise InvalidArgument("bulk eigenvalues", f"a (numerically) singular Sigma_hat (Gram eigenvalues {eig})",
+                              "positive definite along the random index directions")
     U = U @ np.linalg.inv(np.linalg.cholesky(gram)).T
     return data.X_B @ U
 

@@ -84,6 +84,10 @@ def _moment(name: str, quantity: str, frozen: tuple) -> Callable:
     params = dict(frozen)
     act = activation(name, **params)
     expr = _closed(name, quantity, _structural(params)).subs(parameter_values(act.params))
+    if expr.has(sp.cosh, sp.sinh):
+        # exp(-s^2) cosh(s^2) and the like overflow in float64 for s > 26; as exponentials the
+        # large factors cancel symbolically (exp(-s^2) cosh(s^2) = (1 + exp(-2 s^2)) / 2).
+        expr = sp.powsimp(sp.expand(expr.rewrite(sp.exp)))
     f = sp.lambdify(s, expr, modules=list(_MODULES))
     return _broadcasting(f, f"{quantity} of {name} at scale s")
 
