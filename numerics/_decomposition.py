@@ -208,9 +208,16 @@ def _loss(name: str, y: np.ndarray):
 
 
 def _scales(W, bulk, q, zeta, H) -> tuple[np.ndarray, str]:
-    if bulk is not None:
-        return population_scales(W, bulk, q, zeta), "population: sqrt(w^T Sigma_hat w + zeta^2 (w^T q)^2)"
-    return np.sqrt(np.mean(H * H, axis=0)), "empirical: root mean square of w_j^T x_i over the sample"
+    with np.errstate(all="ignore"):
+        if bulk is not None:
+            s, how = population_scales(W, bulk, q, zeta), "population: sqrt(w^T Sigma_hat w + zeta^2 (w^T q)^2)"
+        else:
+            s, how = np.sqrt(np.mean(H * H, axis=0)), "empirical: root mean square of w_j^T x_i over the sample"
+    if not np.all(np.isfinite(s)):
+        j = int(np.argmax(~np.isfinite(s)))
+        raise InvalidArgument(f"W[{j}]", f"a row whose pre-activation scale overflows "
+                              f"(|w| = {np.linalg.norm(W[j]):.3g})", "rows for which w^T x stays within float64 range")
+    return s, how
 
 
 def _mu(net: Network, dsigma_H: np.ndarray, s: np.ndarray, mode: str, params: dict):

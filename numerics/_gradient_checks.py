@@ -5,8 +5,10 @@ r"""Closed-form gradients against high-precision finite differences (our note, s
 float64; the finite differences run in mpmath (:mod:`numerics._finite_difference`).
 The estimate is the relative residual ||closed - fd||_F / ||fd||_F with bound
 ||fd bound||_F / ||fd||_F plus the closed form's a-priori rounding bound
-(:func:`numerics._identities.rounding_bound`, depth n + d + m + 10, magnitude the
-absolute-value version of the gradient product).
+(:func:`_closed_bound`: gamma_k times the absolute-value version of each product
+formed, k = n + d + m + 10, plus the first-order effect of rounding in H). For
+the loss, a second component checks the fast path's G
+(:func:`numerics.gradient_decomposition`) against the same finite differences.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from theory import InvalidArgument
 
 from ._estimate import Estimate
 from ._finite_difference import finite_difference_gradient, mp_array, mp_elementwise
-from ._identities import rounding_bound
+from ._identities import rounding_bound, term_bound
 from ._lowrank_setup import Setup
 from ._network import loss as get_loss
 from ._regularizers import bishop_value, input_noise_expected, jacobian_penalty, jacobian_value, weight_decay
@@ -32,6 +34,56 @@ GRADIENTS = ("loss", "weight_decay", "jacobian", "input_noise_expected")
 TAU = 0.3
 #: Working precision of the finite differences.
 FD_DPS = 50
+
+
+def net_residual(p) -> np.ndarray:
+    net = p.network
+    return get_loss(p.setup.loss).residual(net.output(p.data.X), p.y)
+
+
+def _gamma(k: int) -> float:
+    return rounding_bound(k, 1.0)
+
+
+def _jacobian_magnitude(net, X, d1, d2) -> float:
+    """(2 gamma/n)(|| |J|^T (|s'||a|) || + || |X|^T (|s''||a| o |J||W|^T) ||), |J| = gamma (|s'||a|)|W|."""
+    A, Wa = np.abs(net.a), np.abs(net.W)
+    J = net.gamma * ((d1 * A) @ Wa)
+    first = np.linalg.norm(J.T @ (d1 * A))
+    second = np.linalg.norm(np.abs(X).T @ (d2 * A * (J @ Wa.T)))
+    return 2 * net.gamma / X.shape[0] * float(first + second)
+
+
+def _bishop_magnitude(net, X, y, r, d1, d2, d3) -> float:
+    """Absolute-value version of every product in :func:`input_noise_expected`'s gradient."""
+    A, Wa, Xa, n = np.abs(net.a), np.abs(net.W), np.abs(X), X.shape[0]
+    norms = (Wa * Wa).sum(axis=1)
+    lap = net.gamma * (d2 @ (A * norms))
+    rl = net.gamma * float(np.linalg.norm(Xa.T @ (d1 * A * lap[:, None]))
+                           + np.linalg.norm(Xa.T @ (d3 * A * r[:, None]) * norms)
+                           + 2 * np.linalg.norm(Wa.T * (A * (r @ d2))))
+    return TAU**2 / 2 * (_jacobian_magnitude(net, X, d1, d2) + rl / n)
+
+
+def _closed_bound(what: str, p, net, X, y, depth: int) -> float:
+    """A-priori float64 error bound of the closed-form gradient: gamma_depth times the absolute-value
+    magnitude of its products, plus the first-order effect of the rounding of H = X W^T (dH = gamma_(d+2) |X||W|^T)
+    on sigma^(k)(H) (|sigma^(k+1)| dH), for the Jacobian and input-noise forms."""
+    if what == "weight_decay":
+        return 0.0                                   # W^T is copied exactly
+    if what == "loss":
+        return term_bound(p, net_residual(p), np.zeros(net.m), 0.0, depth)
+    H = X @ net.W.T
+    dH = _gamma(X.shape[1] + 2) * (np.abs(X) @ np.abs(net.W).T)
+    ds = [np.abs(net.derivative(k)(H)) for k in range(1, 5)]
+    wide = [s + t * dH for s, t in zip(ds[:-1], ds[1:])]     # |sigma^(k)| + |sigma^(k+1)| dH
+    if what == "jacobian":
+        base, wider = _jacobian_magnitude(net, X, *ds[:2]), _jacobian_magnitude(net, X, *wide[:2])
+    else:
+        r = np.abs(net_residual(p))
+        r_wide = r + net.gamma * (ds[0] * dH) @ np.abs(net.a) + _gamma(net.m + 4) * (r + np.abs(y))
+        base, wider = _bishop_magnitude(net, X, y, r, *ds[:3]), _bishop_magnitude(net, X, y, r_wide, *wide)
+    return _gamma(depth) * wider + (wider - base)
 
 
 def _mp_loss(name: str, f, y):
@@ -58,15 +110,19 @@ class GradientCheck:
         closed, objective = self._closed(net, X, y), self._objective(net, X, y, params)
         with mpmath.workdps(FD_DPS):
             fd, fd_bound = finite_difference_gradient(objective, net.W, dps=FD_DPS)
-        H = X @ net.W.T
-        absolute = np.abs(X).T @ (np.abs(net.dsigma(H)) + np.abs(net.derivative(2)(H)) + 1) * (1 + np.abs(y).max())
-        magnitude = net.gamma / X.shape[0] * float(np.linalg.norm(absolute)) + float(np.linalg.norm(net.W))
         depth = sum(X.shape) + net.m + 10
         norm = float(np.linalg.norm(fd))
-        residual = float(np.linalg.norm(closed - fd)) / norm
-        bound = (float(np.linalg.norm(fd_bound)) + 4 * rounding_bound(depth, magnitude)) / norm
-        return Estimate((residual,), bound=(bound,), method=f"closed-form {self.what} gradient vs central finite "
-                        f"differences (Richardson, mpmath at {FD_DPS} digits), {self.setup.describe()}")
+        fd_part = float(np.linalg.norm(fd_bound))
+        pairs = [(closed, fd_part + _closed_bound(self.what, p, net, X, y, depth))]
+        if self.what == "loss":
+            # The fast path's G (two computed pieces: X_B^T D and the spike's rank-one update) against the same FD.
+            G = p.decomposition(mu="empirical").G
+            pairs.append((G, fd_part + 2 * term_bound(p, net_residual(p), np.zeros(net.m), 0.0, depth)))
+        return Estimate(tuple(float(np.linalg.norm(c - fd)) / norm for c, _ in pairs),
+                        bound=tuple(b / norm for _, b in pairs),
+                        method=f"closed-form {self.what} gradient" + (" (formula, fast path)" if len(pairs) > 1 else "")
+                        + f" vs central finite differences (Richardson, mpmath at {FD_DPS} digits), "
+                        f"{self.setup.describe()}")
 
     def _closed(self, net, X, y) -> np.ndarray:
         if self.what == "loss":

@@ -7,10 +7,17 @@ float64 rounding alone can produce. The bound is the standard a-priori model
 a computed product or sum of depth k has error at most gamma_k |A||B| with
 gamma_k = k u / (1 - k u), u = 2^-53. Here k = n + d + m + 10 (the longest chain
 of dependent operations: forward product, output sum, gradient product, and a
-few elementwise operations) and |A||B| is bounded by the absolute-value
-magnitude (gamma/n) || (|X_B| + zeta |z||q|^T)^T ((|r||a|^T) o (|sigma'(H)| + |mu|)) ||_F.
-Singular values and vectors add LAPACK's backward error, max(d, m) u ||A||_2.
+few elementwise operations); the errors of the inputs of each product (H, r,
+sigma'(H), mu) are propagated to first order (:func:`term_bound`). An identity's
+bound is the number of computed terms on its two sides times one term's bound;
+singular values and vectors add LAPACK's backward error, max(d, m) u ||A||_2.
 A residual above its bound is a real discrepancy, not rounding.
+
+The two routes are independent where it matters: the reference
+(:mod:`numerics._reference`) builds every term from its definition, with its own
+H = X W^T from the literal X and its own mu (the literal sample mean, or theory's
+mpmath value at scales from the dense Sigma_hat); the identities below test the
+fast path's terms against closed forms built from the reference's r and mu.
 
 The identities (our note, section 2.3; all **derived** from the [S] definitions):
 
@@ -33,13 +40,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theory import InvalidArgument
+from theory import InvalidArgument, gaussian_moment_value
 
 from ._estimate import Estimate
 from ._lowrank_setup import Problem, Setup
 from ._reference import reference_decomposition
 
-__all__ = ["IDENTITIES", "IdentityCheck", "ExactIdentity", "rounding_bound"]
+__all__ = ["IDENTITIES", "IdentityCheck", "ExactIdentity", "rounding_bound", "term_bound"]
 
 U = np.finfo(float).eps / 2
 
@@ -49,13 +56,30 @@ def rounding_bound(depth: int, magnitude: float) -> float:
     return depth * U / (1 - depth * U) * magnitude
 
 
-def _magnitude(p: Problem, dec) -> float:
-    d = p.data
-    net = p.network
+def term_bound(p: Problem, r: np.ndarray, mu: np.ndarray, mu_error: float | None, depth: int) -> float:
+    """Bound on the float64 error of any one computed d x m term (gamma/n) X^T[...] of the decomposition.
+
+    First-order propagation (Higham, section 3.5) through every computed input:
+    dH = gamma_k (|X_B||W|^T + zeta |z||Wq|^T);
+    dr = gamma |sigma'(H)| dH |a| + gamma_k (gamma |sigma(H)||a| + |y| + |r|)
+    (|l''| <= 1 for both losses); d sigma' = |sigma''(H)| dH; d mu = its sample mean (empirical) or
+    ``mu_error`` + gamma_k |mu| (population). The term's error is at most
+    (gamma/n) || X_abs^T [gamma_k D_abs + dD] ||_F with D_abs = |r||a|^T o (|sigma'(H)| + |mu|) and
+    dD = dr |a|^T o (|sigma'| + |mu|) + |r||a|^T o (d sigma' + d mu), X_abs = |X_B| + zeta |z||q|^T.
+    """
+    d, net = p.data, p.network
+    g = lambda k: k * U / (1 - k * U)  # noqa: E731
     H = d.X @ p.W.T
-    D = np.outer(np.abs(dec.r), np.abs(p.a)) * (np.abs(net.dsigma(H)) + np.abs(dec.mu))
+    A = np.abs(p.a)
+    dH = g(d.d + 2) * (np.abs(d.X_B) @ np.abs(p.W).T + d.zeta * np.outer(np.abs(d.z), np.abs(p.W @ d.q)))
+    d1 = np.abs(net.dsigma(H))
+    dr = net.gamma * ((d1 * dH) @ A) + g(net.m + 4) * (net.gamma * (np.abs(net.sigma(H)) @ A) + np.abs(p.y) + np.abs(r))
+    dsig = np.abs(net.derivative(2)(H)) * dH
+    dmu = dsig.mean(axis=0) if mu_error is None else mu_error + g(4) * np.abs(mu)
+    D_abs = np.outer(np.abs(r), A) * (d1 + np.abs(mu))
+    dD = np.outer(dr, A) * (d1 + np.abs(mu)) + np.outer(np.abs(r), A) * (dsig + dmu)
     X_abs = np.abs(d.X_B) + d.zeta * np.outer(np.abs(d.z), np.abs(d.q))
-    return net.gamma / d.n * float(np.linalg.norm(X_abs.T @ D))
+    return net.gamma / d.n * float(np.linalg.norm(X_abs.T @ (g(depth) * D_abs + dD)))
 
 
 def _rel(lhs, rhs, ref) -> float:
@@ -67,97 +91,131 @@ def _top(A: np.ndarray):
     return U_[:, 0], sv, Vt[0]
 
 
+def _reference_mu(p: Problem) -> np.ndarray:
+    """mu computed independently of the fast path: the literal sample mean, or theory's mpmath value per neuron."""
+    s, d = p.setup, p.data
+    if s.mu == "empirical":
+        return p.network.dsigma(d.X @ p.W.T).mean(axis=0)
+    scales = np.sqrt(np.einsum("jk,kl,jl->j", p.W, d.bulk.matrix(), p.W) + d.zeta**2 * (p.W @ d.q) ** 2)
+    return np.array([float(gaussian_moment_value(s.activation, "mean_derivative", scale=float(v), dps=20,
+                                                 **dict(s.activation_params)).value) for v in scales])
+
+
 class _Context:
-    """Both routes for one problem, computed once."""
+    """Both routes for one problem, computed once: the fast path, and the definitions with their own mu."""
 
     def __init__(self, setup: Setup, values):
         self.p = setup.problem(values)
         self.fast = self.p.decomposition()
         d = self.p.data
-        self.ref = reference_decomposition(d.X_B, d.z, d.q, d.zeta, self.p.W, self.p.a, self.p.y, self.fast.mu,
-                                           activation=setup.activation, scaling=setup.scaling, loss=setup.loss,
+        self.ref = reference_decomposition(d.X_B, d.z, d.q, d.zeta, self.p.W, self.p.a, self.p.y,
+                                           _reference_mu(self.p), activation=setup.activation,
+                                           scaling=setup.scaling, loss=setup.loss,
                                            activation_params=dict(setup.activation_params))
         n_, d_, m_ = d.n, d.d, self.p.W.shape[0]
+        # Longest chain of dependent operations: forward product (d), output sum (m), gradient product (n).
         self.depth = n_ + d_ + m_ + 10
-        self.mag = _magnitude(self.p, self.fast)
+        self.term = term_bound(self.p, self.fast.r, self.fast.mu, self.fast.mu_error, self.depth)
         self.svd_error = max(d_, m_) * U
 
-    def bound(self, ref_norm: float, factor: float = 2.0, extra: float = 0.0) -> float:
-        return (factor * rounding_bound(self.depth, self.mag) + extra) / ref_norm
+    def bound(self, ref_norm: float, terms: int, extra: float = 0.0) -> float:
+        """(terms computed on both sides) x (one term's bound), plus ``extra``, relative to ``ref_norm``."""
+        return (terms * self.term + extra) / ref_norm
 
 
 def _sum(c: _Context):
     r = c.ref
-    return [(_rel(r.G, r.S1 + r.S12 + r.S2 + r.E, r.G), c.bound(np.linalg.norm(r.G), factor=6))]
+    return [(_rel(r.G, r.S1 + r.S12 + r.S2 + r.E, r.G), c.bound(np.linalg.norm(r.G), terms=5))]
 
 
 def _fast(c: _Context):
     out = []
     for name in ("G", "S1", "S12", "S2", "E"):
         ref = getattr(c.ref, name)
-        out.append((_rel(getattr(c.fast, name), ref, ref), c.bound(np.linalg.norm(ref), factor=4)))
+        # the fast term is built from at most two computed pieces (E = B - S1, G = B + outer), the reference from one
+        out.append((_rel(getattr(c.fast, name), ref, ref), c.bound(np.linalg.norm(ref), terms=3)))
     return out
 
 
 def _rank(c: _Context):
-    sv = np.linalg.svd(c.ref.S1 + c.ref.S12 + c.ref.S2, compute_uv=False)
-    return [(float(sv[2] / sv[0]), c.bound(sv[0], factor=3, extra=c.svd_error * sv[0]))]
+    f = c.fast
+    sv = np.linalg.svd(f.S1 + f.S12 + f.S2, compute_uv=False)
+    # sigma_3 of the computed sum is at most the error of its 3 terms plus LAPACK's backward error.
+    return [(float(sv[2] / sv[0]), c.bound(sv[0], terms=3, extra=c.svd_error * sv[0]))]
 
 
 def _residue_full(c: _Context):
+    """The fast path's S1 + S12 against the closed form from the literal X and the reference's own r and mu."""
     p, r, g = c.p, c.ref, c.fast.gamma / c.p.data.n
-    rhs = g * np.outer(p.data.X.T @ r.r, p.a * c.fast.mu)
-    return [(_rel(r.S1 + r.S12, rhs, rhs), c.bound(np.linalg.norm(rhs), factor=4))]
+    rhs = g * np.outer(p.data.X.T @ r.r, p.a * r.mu)
+    return [(_rel(c.fast.S1 + c.fast.S12, rhs, rhs), c.bound(np.linalg.norm(rhs), terms=3))]
 
 
 def _spike_part(c: _Context):
     p, r, g, d = c.p, c.ref, c.fast.gamma, c.p.data
     D = np.outer(r.r, p.a) * p.network.dsigma(d.X @ p.W.T)
     rhs = (g * d.zeta / d.n) * np.outer(d.q, d.z @ D)
-    return [(_rel(r.S12 + r.S2, rhs, rhs), c.bound(np.linalg.norm(rhs), factor=4))]
+    return [(_rel(c.fast.S12 + c.fast.S2, rhs, rhs), c.bound(np.linalg.norm(rhs), terms=3))]
 
 
 def _norms(c: _Context):
-    p, r, d = c.p, c.ref, c.p.data
-    g, mu = c.fast.gamma, c.fast.mu
-    M = np.outer(r.r, p.a) * (p.network.dsigma(d.X @ p.W.T) - mu)
-    closed = ((g / d.n) * np.linalg.norm(d.X_B.T @ r.r) * np.linalg.norm(mu),
-              (g * d.zeta / d.n) * abs(d.z @ r.r) * np.linalg.norm(mu),
+    """Spectral norms of the fast path's rank-one terms against the closed forms of the note (section 2.3 item 4).
+
+    ||a o mu|| is used as written for any a; it equals ||mu|| for a in {+1, -1}^m.
+    """
+    p, r, d, f = c.p, c.ref, c.p.data, c.fast
+    g, am = f.gamma, p.a * r.mu
+    M = np.outer(r.r, p.a) * (p.network.dsigma(d.X @ p.W.T) - r.mu)
+    closed = ((g / d.n) * np.linalg.norm(d.X_B.T @ r.r) * np.linalg.norm(am),
+              (g * d.zeta / d.n) * abs(d.z @ r.r) * np.linalg.norm(am),
               (g * d.zeta / d.n) * np.linalg.norm(M.T @ d.z))
     out = []
-    for S, value in zip((r.S1, r.S12, r.S2), closed):
+    for S, value in zip((f.S1, f.S12, f.S2), closed):
         norm = np.linalg.norm(S, 2)
-        out.append((abs(norm - value) / value, c.bound(value, factor=4, extra=c.svd_error * norm)))
+        out.append((abs(norm - value) / value, c.bound(value, terms=3, extra=c.svd_error * norm)))
     return out
 
 
 def _vectors(c: _Context):
-    r, fast, q = c.ref, c.fast, c.p.data.q
-    u1, sv1, v1 = _top(r.S1)
-    pairs = ((u1, fast.res), (v1, c.p.a * fast.mu / np.linalg.norm(fast.mu)), (_top(r.S12)[0], q), (_top(r.S2)[0], q))
-    # A unit vector computed to relative accuracy e has |1 - |u.v|| <= 2e + e^2 (rounding of u, v and the product).
-    e = c.svd_error + rounding_bound(c.depth, c.mag) / sv1[0]
-    return [(1 - abs(float(x @ y)), 4 * e) for x, y in pairs]
+    """Singular vectors of the fast path's terms against the directions the note names.
+
+    The residual is min(||u - v||, ||u + v||), linear in the angle between the two lines; a true
+    identity leaves at most 2e, e the accuracy of the computed vector: LAPACK's backward error
+    max(d, m) u plus, for S1, (3 terms' bound) / ||S1|| (its factors carry the propagated errors of
+    r and mu), and for S12 and S2, 4u (they are formed as outer(c q, v): every entry of the left
+    factor is c q_i to 2u, so the computed matrix is exactly rank one along q to 2u, whatever c is).
+    """
+    f, r, q = c.fast, c.ref, c.p.data.q
+    res = c.p.data.X_B.T @ r.r
+    res = res / np.linalg.norm(res)
+    am = c.p.a * r.mu
+    pairs = []
+    for S, v, side in ((f.S1, res, 0), (f.S1, am / np.linalg.norm(am), 1), (f.S12, q, 0), (f.S2, q, 0)):
+        U_, sv, Vt = np.linalg.svd(S, full_matrices=False)
+        x = U_[:, 0] if side == 0 else Vt[0]
+        e = c.svd_error + (3 * c.term / sv[0] if S is f.S1 else 4 * U)
+        pairs.append((float(min(np.linalg.norm(x - v), np.linalg.norm(x + v))), 2 * e))
+    return pairs
 
 
 def _linear(c: _Context):
     if c.p.setup.activation != "identity":
         raise InvalidArgument("activation", c.p.setup.activation, "'identity' for the linear special case")
-    r, p, d = c.ref, c.p, c.p.data
+    f, r, p, d = c.fast, c.ref, c.p, c.p.data
     norm = np.linalg.norm(r.G)
-    rhs = (c.fast.gamma / d.n) * np.outer(d.X.T @ r.r, p.a)
-    b = c.bound(norm, factor=4)
-    return [(float(np.linalg.norm(r.S2) / norm), b), (float(np.linalg.norm(r.E) / norm), b), (_rel(r.G, rhs, rhs), b)]
+    rhs = (f.gamma / d.n) * np.outer(d.X.T @ r.r, p.a)
+    b = c.bound(norm, terms=3)
+    return [(float(np.linalg.norm(f.S2) / norm), b), (float(np.linalg.norm(f.E) / norm), b), (_rel(f.G, rhs, rhs), b)]
 
 
 def _no_spike(c: _Context):
     if c.p.data.zeta != 0:
         raise InvalidArgument("zeta", c.p.data.zeta, "0 for the no-spike special case")
-    r = c.ref
+    f, r = c.fast, c.ref
     norm = np.linalg.norm(r.G)
-    b = c.bound(norm, factor=4)
-    return [(float(np.linalg.norm(r.S12) / norm), b), (float(np.linalg.norm(r.S2) / norm), b),
-            (_rel(r.G, r.S1 + r.E, r.G), b)]
+    b = c.bound(norm, terms=3)
+    return [(float(np.linalg.norm(f.S12) / norm), b), (float(np.linalg.norm(f.S2) / norm), b),
+            (_rel(f.G, r.S1 + r.E, r.G), b)]
 
 
 def _top_svd(c: _Context):

@@ -55,7 +55,8 @@ class Loss:
 def _binary(y: np.ndarray) -> None:
     if not np.all(np.abs(y) == 1):
         bad = y[np.abs(y) != 1][0]
-        raise InvalidArgument("y", f"a label {bad!r}", "labels in {-1, +1} for the logistic loss")
+        raise InvalidArgument("y", f"a label {float(bad)!r}", "labels in {-1, +1} for the logistic loss",
+                              hint="map 0/1 labels to 2 y - 1")
 
 
 LOSSES = {

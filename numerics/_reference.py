@@ -26,6 +26,7 @@ class ReferenceDecomposition:
     S2: np.ndarray
     E: np.ndarray
     r: np.ndarray
+    mu: np.ndarray
     singular_values: np.ndarray
 
 
@@ -45,4 +46,4 @@ def reference_decomposition(X_B, z, q, zeta, W, a, y, mu, *, activation: str, sc
     E = (g / n) * X_B.T @ M
     G = (g / n) * X.T @ (np.outer(r, a) * net.dsigma(H))
     sv = np.linalg.svd(G, compute_uv=False) if singular_values else np.empty(0)
-    return ReferenceDecomposition(G, S1, S12, S2, E, r, sv)
+    return ReferenceDecomposition(G, S1, S12, S2, E, r, np.asarray(mu, dtype=float), sv)

@@ -140,6 +140,11 @@ def spiked_data(n: int, d: int, *, nu: float, alpha: float = 0.0, rng: np.random
         q = np.eye(d)[spike] if bulk.basis is None else bulk.basis[:, spike].copy()
     else:
         raise InvalidArgument("spike", spike, f"'random' or a bulk eigenvector index in [0, {d - 1}]")
+    zeta = float(n) ** nu if nu * np.log10(n) < 300 else np.inf
+    if not np.isfinite(zeta):
+        limit = 300 / np.log10(n)
+        raise InvalidArgument("nu", nu, f"small enough that zeta = n^nu is a finite float "
+                              f"(nu < {limit:.4g} at n = {n})")
     X_B = bulk.sample(n, rng=rng)
     z = rng.standard_normal(n)
-    return SpikedData(X_B, z, q, float(n) ** nu, bulk, nu)
+    return SpikedData(X_B, z, q, zeta, bulk, nu)

@@ -42,18 +42,23 @@ class Interval:
         return above and below
 
     def describe(self) -> str:
+        return ("integers in " if self.integer else "") + self._interval()
+
+    def _interval(self) -> str:
         left = "(" if self.low_open or math.isinf(self.low) else "["
         right = ")" if self.high_open or math.isinf(self.high) else "]"
-        return ("integers in " if self.integer else "") + f"{left}{_fmt(self.low)}, {_fmt(self.high)}{right}"
+        return f"{left}{_fmt(self.low)}, {_fmt(self.high)}{right}"
 
     def validate(self, name: str, value: object) -> None:
         """Raise :class:`InvalidArgument` unless ``value`` (or each entry of a tuple) lies inside."""
         values = value if isinstance(value, tuple) else (value,)
         if not values:
-            raise InvalidArgument(name, value, f"a number in {self.describe()} or a non-empty tuple of them")
+            kind = "an integer" if self.integer else "a number"
+            raise InvalidArgument(name, value, f"{kind} in {self._interval()} or a non-empty tuple of them")
         for v in values:
             if not self.contains(v):
-                raise InvalidArgument(name, value, f"in {self.describe()}")
+                where = self._interval()
+                raise InvalidArgument(name, value, f"an integer in {where}" if self.integer else f"in {where}")
 
 
 def _fmt(x: float) -> str:

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ._activation import activation, x
 from ._coefficients import parameter_values
-from ._errors import InvalidArgument
+from ._errors import InvalidArgument, NoConvergence
 from ._gaussian import _closed, _check_quantity, _structural, s
 
 __all__ = ["derivative_function", "moment_function"]
@@ -34,8 +34,14 @@ def _almost_everywhere(expr: sp.Expr) -> sp.Expr:
 def _broadcasting(f: Callable, like: str) -> Callable:
     def call(v):
         v = np.asarray(v, dtype=float)
-        out = f(v)
-        return np.broadcast_to(np.asarray(out, dtype=float), v.shape).copy() if np.ndim(out) < v.ndim else out
+        with np.errstate(all="ignore"):
+            out = f(v)
+        out = np.broadcast_to(np.asarray(out, dtype=float), v.shape).copy() if np.ndim(out) < v.ndim else out
+        bad = ~np.isfinite(out) & np.isfinite(v)
+        if np.any(bad):
+            raise NoConvergence(f"{like} is not finite in float64 at x = {v[bad].flat[0]!r} (the closed form "
+                                "overflows there)")
+        return out
     call.__doc__ = like
     return call
 

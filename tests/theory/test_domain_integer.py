@@ -62,7 +62,7 @@ def test_validate_raises_an_invalid_argument_naming_the_parameter(domain, value)
     with pytest.raises(theory.InvalidArgument, match="`n_rows`") as info:
         domain.validate("n_rows", value)
     assert info.value.name == "n_rows" and info.value.value == value
-    assert "integers in" in info.value.allowed
+    assert "an integer in" in info.value.allowed
 
 
 def test_validate_accepts_integers_and_tuples_of_them():

@@ -160,3 +160,9 @@ def test_vanishing_by_parity_predicts_zeros_that_hold(name, quantity):
 def test_vanishing_by_parity_refuses_what_parity_does_not_force(name, quantity):
     with pytest.raises(theory.InvalidArgument, match="`quantity`"):
         theory.VanishingByParity(name, quantity)
+
+
+@pytest.mark.parametrize(("name", "x"), [("sigmoid", -800.0), ("softplus", 800.0), ("silu", -800.0)])
+def test_derivatives_that_overflow_raise_instead_of_returning_nan(name, x):
+    with pytest.raises(theory.NoConvergence, match="not finite"):
+        theory.derivative_function(name, 2)(np.array([0.0, x]))

@@ -26,6 +26,11 @@ from .._registry import register
 
 #: Exact identities must hold to 1e-10 relative in float64 (issue 4).
 EXACT_RESOLUTION = 1e-10
+#: (n, d, m) of the identity claims. The worst-case (a-priori) rounding bounds grow with the sizes:
+#: at (150, 200, 250) they reach 1e-10 and the claims could not resolve their resolution; at these
+#: sizes every bound is below 3e-11 (seeds 0-3). Larger sizes can be set (--set n=...); where the
+#: bound is then too wide, the verdict is INCONCLUSIVE, not PASS.
+IDENTITY_SIZES = (50, 60, 80)
 #: Hermite-dictionary identities checked at 30 digits (quadrature against quadrature).
 HERMITE_RESOLUTION = 1e-20
 #: Statistical claims: 1% relative.
@@ -77,8 +82,9 @@ def _identity_claims():
     for name, (statement, k) in _STATEMENTS.items():
         for label, (setup, alpha) in _SETUPS.items():
             yield Claim(id=f"lowrank.identity.{name}.{label}", kind=Kind.EXACT, resolution=EXACT_RESOLUTION,
-                        title=f"{statement} ({setup.describe()})", provenance=_prov(_S),
-                        parameters=_sizes(150, 200, 250, 0.375, alpha), prediction=ExactIdentity(k, statement),
+                        title=f"{statement} ({setup.describe()}; decomposition as recovered from secondary sources)",
+                        provenance=_prov(_S),
+                        parameters=_sizes(*IDENTITY_SIZES, 0.375, alpha), prediction=ExactIdentity(k, statement),
                         estimator=IdentityCheck(setup, name), assumptions=_ASSUME)
     special = (
         ("linear", Setup("identity"), "sigma(x) = x: S2 = 0, E = 0 and G = (gamma/n) X^T r a^T", 0.375),
@@ -87,12 +93,13 @@ def _identity_claims():
     for name, setup, statement, nu in special:
         yield Claim(id=f"lowrank.identity.{name}", kind=Kind.EXACT, resolution=EXACT_RESOLUTION,
                     title=f"{statement} ({setup.describe()})", provenance=_prov(f"{NOTE} section 2.3 items 5-6"),
-                    parameters=_sizes(150, 200, 250, nu), prediction=ExactIdentity(3, statement),
+                    parameters=_sizes(*IDENTITY_SIZES, nu), prediction=ExactIdentity(3, statement),
                     estimator=IdentityCheck(setup, name), assumptions=_ASSUME)
     for label, setup in (("relu", Setup("relu")), ("tanh", Setup("tanh", mu="empirical"))):
         yield Claim(id=f"lowrank.identity.top_svd.{label}", kind=Kind.EXACT, resolution=EXACT_RESOLUTION,
                     title=f"top-3 singular values of G by Lanczos (PROPACK) = full SVD ({setup.describe()})",
-                    provenance=_prov("numerical claim about our implementation"),
+                    provenance=Provenance("observed", arxiv="2510.01303",
+                                          note="a property of our implementation, checked numerically"),
                     parameters=_sizes(300, 400, 500, 0.375),
                     prediction=ExactIdentity(3, "sigma_k(fast) = sigma_k(SVD)"),
                     estimator=IdentityCheck(setup, "top_svd"), assumptions=_ASSUME)
@@ -103,10 +110,12 @@ def _gradient_claims():
     prop21 = (("tanh_mse", Setup("tanh", target="linear")), ("gelu_logistic", Setup("gelu", loss="logistic")))
     for label, setup in prop21:
         yield Claim(id=f"lowrank.prop21.{label}", kind=Kind.EXACT, resolution=EXACT_RESOLUTION,
-                    title=f"Prop. 2.1: G = (gamma/n) X^T[(r a^T) o sigma'(X W^T)] equals finite differences of the "
-                          f"loss ({setup.describe()})",
+                    title="Prop. 2.1 (as recovered from secondary sources): G = (gamma/n) X^T[(r a^T) o "
+                          f"sigma'(X W^T)], and the fast path's G, equal finite differences of the loss "
+                          f"({setup.describe()})",
                     provenance=_prov(_S), parameters=small,
-                    prediction=ExactIdentity(1, "||G_formula - G_fd|| / ||G_fd|| = 0"),
+                    prediction=ExactIdentity(2, "||G_formula - G_fd|| / ||G_fd|| = 0, "
+                                                "||G_fast - G_fd|| / ||G_fd|| = 0"),
                     estimator=GradientCheck(setup, "loss"), assumptions=_ASSUME)
     regularizers = (("weight_decay", "R = ||W||^2/2: grad = W^T"),
                     ("jacobian", "R = (1/n) sum ||grad_x f||^2: the closed-form gradient of our note section 4.3"),
@@ -162,21 +171,30 @@ def _hermite_claims():
                 estimator=GaussianMomentsMC("relu", ("mean_second_derivative",)), assumptions=("Z ~ N(0, 1)",))
 
 
+#: Rows n per dataset of the residue-spike claims, chosen so the (1/n) fluctuation term is about 2%
+#: of the prediction, twice the 1% resolution: ReLU Var/mu^2 = 1 (n = 50), tanh about 0.27 (n = 12).
+RESIDUE_ROWS = {"relu": 50, "tanh": 12}
+
+
 def _statistical_claims():
-    for name in ("relu", "tanh"):
+    # erf and tanh: their mu depends on s, so a wrong s_j is detected (ReLU's mu is 1/2 at every s).
+    for name in ("erf", "tanh"):
         setup = Setup(name)
         yield Claim(id=f"lowrank.population_mu.{name}", kind=Kind.STATISTICAL, resolution=MC_RESOLUTION,
                     title=f"per-neuron mu_j = E[sigma'(s_j Z)] with s_j^2 = w_j^T Sigma_hat w_j + zeta^2 (w_j^T q)^2 "
-                          f"equals the mean of sigma'(w_j^T x) over fresh spiked data ({name}, 6 neurons)",
+                          f"equals the mean of sigma'(w_j^T x) over fresh spiked data ({name}, 6 neurons; "
+                          "zeta = n^nu)",
                     provenance=_prov(f"{NOTE} section 2.2"), parameters=_sizes(750, 40, 6, 0.375, 0.5),
                     prediction=PopulationMu(setup), estimator=PopulationMuMC(setup), assumptions=_ASSUME)
+    for name in ("relu", "tanh"):
+        setup = Setup(name)
         yield Claim(id=f"lowrank.residue_spike.empirical_mu.{name}", kind=Kind.STATISTICAL,
                     resolution=MC_RESOLUTION, n_start=256,
-                    title=f"||S1|| = (gamma/n)||X_B^T r|| ||mu_hat|| with the empirical mu_hat, whose "
-                          "fluctuation gives "
-                          f"E[(||S1|| / ((gamma/n)||X_B^T r||))^2] = ||mu||^2 + (1/n) sum_j Var sigma'(s_j Z) ({name})",
+                    title="the residue spike with the empirical mu_hat: ||S1|| / ((gamma/n)||X_B^T r||) = ||mu_hat|| "
+                          "fluctuates about ||mu||, with E||mu_hat||^2 = ||mu||^2 + (1/n) sum_j Var sigma'(s_j Z) "
+                          f"over fresh datasets of n rows ({name})",
                     provenance=_prov(f"{NOTE} sections 2.2-2.3 (the 1/n fluctuation term is ours)"),
-                    parameters=_sizes(50, 30, 20, 0.25), prediction=EmpiricalResidueSpike(setup),
+                    parameters=_sizes(RESIDUE_ROWS[name], 30, 20, 0.25), prediction=EmpiricalResidueSpike(setup),
                     estimator=EmpiricalResidueSpikeMC(setup), assumptions=_ASSUME)
 
 
