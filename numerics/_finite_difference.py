@@ -16,7 +16,7 @@ from typing import Callable
 import mpmath
 import numpy as np
 
-from theory import InvalidArgument
+from theory import InvalidArgument, derivative_function
 
 __all__ = ["mp_array", "mp_elementwise", "finite_difference_gradient"]
 
@@ -28,13 +28,7 @@ def mp_array(a: np.ndarray) -> np.ndarray:
 
 def mp_elementwise(name: str, order: int, **params: object) -> Callable[[np.ndarray], np.ndarray]:
     """sigma^(order) of a library activation, elementwise on object arrays, at the caller's mpmath precision."""
-    import sympy as sp
-
-    from theory import activation, x
-
-    expr = activation(name, **params).derivative_expr(order)
-    expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.Integer(0))
-    f = sp.lambdify(x, expr, modules="mpmath")
+    f = derivative_function(name, order, backend="mpmath", **params)
     return np.vectorize(lambda v: mpmath.mpf(f(v)), otypes=[object])
 
 

@@ -25,11 +25,14 @@ import numpy as np
 
 from theory import GUARD_DIGITS, InvalidArgument, gaussian_moment_value, split_parameters
 
+from ._decomposition import gradient_decomposition
 from ._estimate import Estimate
 from ._lowrank_setup import Setup
 from ._network import network
 from ._population import population_scales
 from ._sampling import chunked_mean
+from ._spiked import SpikedData
+from ._targets import target
 
 __all__ = ["PopulationMu", "PopulationMuMC", "EmpiricalResidueSpike", "EmpiricalResidueSpikeMC",
            "GaussianMomentsMC", "MC_QUANTITIES"]
@@ -120,10 +123,6 @@ class EmpiricalResidueSpikeMC:
         rows = int(values["n"])
 
         def one(g: np.random.Generator) -> float:
-            from ._decomposition import gradient_decomposition
-            from ._targets import target
-            from ._spiked import SpikedData
-
             d = base.data
             X_B, z = d.bulk.sample(rows, rng=g), g.standard_normal(rows)
             data = SpikedData(X_B, z, d.q, d.zeta, d.bulk, d.nu)
