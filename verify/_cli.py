@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Sequence
 
-from theory import InvalidArgument, VerifierError
+from theory import REGIME_SCALINGS, REGIME_WEIGHTS, InvalidArgument, VerifierError, derive_lowrank
 
 from ._budget import BUDGETS
 from ._check import DEFAULT_FALSE_FAIL_RATE
@@ -80,7 +80,20 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter of every selected claim that has it (checked against its domain)")
     r.add_argument("--quiet", action="store_true", help="no live progress")
+    d = sub.add_parser("derive", help="derive a family's regimes symbolically (exponents, boundaries)")
+    d.add_argument("family", choices=["lowrank"])
+    d.add_argument("--scaling", choices=list(REGIME_SCALINGS), default="ntk")
+    d.add_argument("--activation", default="relu", help="an activation of the library (default relu)")
+    d.add_argument("--weights", choices=list(REGIME_WEIGHTS), default="isotropic")
+    d.add_argument("--target-mean", choices=["0", "nonzero"], default="0", help="E[y] = 0 or not (default 0)")
+    d.add_argument("--latex", action="store_true", help="print LaTeX instead of plain text")
     return parser
+
+
+def _derive(args: argparse.Namespace) -> int:
+    regime = derive_lowrank(args.scaling, args.activation, args.weights, args.target_mean == "nonzero")
+    print("\n".join(regime.lines(latex=args.latex)))
+    return 0
 
 
 def _apply(claims: tuple[Claim, ...], assignments: list[tuple[str, object]]) -> tuple[Claim, ...]:
@@ -154,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(args.match)
         if args.command == "show":
             return _show(args.claim_id)
+        if args.command == "derive":
+            return _derive(args)
         return _run(args)
     except VerifierError as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
