@@ -7,7 +7,8 @@ unit-norm neurons at typical scale s, targets of unit variance:
 
 * ||S1||  = gamma_m rho ||mu||,                    ||mu|| = |mu(s)| sqrt(m), rho = Theta(1);
 * ||S2||  : drift gamma_m zeta^2 |rbar| |E sigma''(sZ)| ||Wq||, fluctuation gamma_m zeta sqrt(m/n) rms(r) sd sigma'(sZ);
-* ||S12|| : drift gamma_m zeta^2 |c| ||mu||, c = gamma_m (a o mu)^T W q, fluctuation gamma_m zeta n^(-1/2) rms(r) ||mu||;
+* ||S12|| : drift gamma_m zeta^2 |c| ||mu||, c = gamma_m (a o mu)^T W q,
+  fluctuation gamma_m zeta n^(-1/2) rms(r) ||mu||;
 * ||E||   = O(gamma_m): **observed** in our simulations only (note, section 3.3), no derivation.
 
 The weights set ||Wq|| and (a o mu)^T Wq: sqrt(m/d) and |mu| sqrt(m/d) for
@@ -29,9 +30,9 @@ from functools import cached_property
 
 import sympy as sp
 
-from ._errors import InvalidArgument, UnknownName
 from ._activations import activation, x
-from ._gaussian import gaussian_moment, s
+from ._errors import InvalidArgument, UnknownName
+from ._gaussian import gaussian_moment
 
 __all__ = ["REGIME_SCALINGS", "REGIME_WEIGHTS", "Regime", "derive_lowrank", "exponent", "n", "nu"]
 
