@@ -78,8 +78,7 @@ class GradientDecomposition:
     @property
     def res(self) -> np.ndarray:
         """X_B^T r / ||X_B^T r|| (zero if the residue vanishes)."""
-        norm = np.linalg.norm(self.residue)
-        return self.residue / norm if norm > 0 else self.residue
+        return _unit(self.residue)
 
 
 def as_bulk(bulk_cov: object, d: int) -> BulkCovariance:
@@ -196,9 +195,14 @@ def gradient_decomposition(X_B, z, q, zeta, W, a, y, *, activation: str, scaling
     G = B + np.outer((c * zeta) * q, zD)           # (gamma/n) X^T D
     E = np.subtract(B, S1, out=B)                  # (gamma/n) X_B^T M, without a third product
     U, sv, Vt, svd_method = top_singular_triplets(G, min(k, *G.shape))
-    res = residue / np.linalg.norm(residue) if np.linalg.norm(residue) > 0 else residue
     return GradientDecomposition(G, S1, S12, S2, E, r, mu_values, mu_method, mu_error, s, s_method, net.gamma,
-                                 zeta, residue, v, sv, U, Vt, svd_method, np.abs(U.T @ res), np.abs(U.T @ q))
+                                 zeta, residue, v, sv, U, Vt, svd_method, np.abs(U.T @ _unit(residue)),
+                                 np.abs(U.T @ q))
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(v)
+    return v / norm if norm > 0 else v
 
 
 def _loss(name: str, y: np.ndarray):

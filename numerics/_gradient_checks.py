@@ -22,7 +22,7 @@ from theory import InvalidArgument
 
 from ._estimate import Estimate
 from ._finite_difference import finite_difference_gradient, mp_array, mp_elementwise
-from ._identities import rounding_bound, term_bound
+from ._identities import gamma_k, term_bound
 from ._lowrank_setup import Setup
 from ._network import loss as get_loss
 from ._regularizers import bishop_value, input_noise_expected, jacobian_penalty, jacobian_value, weight_decay
@@ -39,10 +39,6 @@ FD_DPS = 50
 def net_residual(p) -> np.ndarray:
     net = p.network
     return get_loss(p.setup.loss).residual(net.output(p.data.X), p.y)
-
-
-def _gamma(k: int) -> float:
-    return rounding_bound(k, 1.0)
 
 
 def _jacobian_magnitude(net, X, d1, d2) -> float:
@@ -74,16 +70,16 @@ def _closed_bound(what: str, p, net, X, y, depth: int) -> float:
     if what == "loss":
         return term_bound(p, net_residual(p), np.zeros(net.m), 0.0, depth)
     H = X @ net.W.T
-    dH = _gamma(X.shape[1] + 2) * (np.abs(X) @ np.abs(net.W).T)
+    dH = gamma_k(X.shape[1] + 2) * (np.abs(X) @ np.abs(net.W).T)
     ds = [np.abs(net.derivative(k)(H)) for k in range(1, 5)]
     wide = [s + t * dH for s, t in zip(ds[:-1], ds[1:])]     # |sigma^(k)| + |sigma^(k+1)| dH
     if what == "jacobian":
         base, wider = _jacobian_magnitude(net, X, *ds[:2]), _jacobian_magnitude(net, X, *wide[:2])
     else:
         r = np.abs(net_residual(p))
-        r_wide = r + net.gamma * (ds[0] * dH) @ np.abs(net.a) + _gamma(net.m + 4) * (r + np.abs(y))
+        r_wide = r + net.gamma * (ds[0] * dH) @ np.abs(net.a) + gamma_k(net.m + 4) * (r + np.abs(y))
         base, wider = _bishop_magnitude(net, X, y, r, *ds[:3]), _bishop_magnitude(net, X, y, r_wide, *wide)
-    return _gamma(depth) * wider + (wider - base)
+    return gamma_k(depth) * wider + (wider - base)
 
 
 def _mp_loss(name: str, f, y):

@@ -46,14 +46,19 @@ from ._estimate import Estimate
 from ._lowrank_setup import Problem, Setup
 from ._reference import reference_decomposition
 
-__all__ = ["IDENTITIES", "IdentityCheck", "ExactIdentity", "rounding_bound", "term_bound"]
+__all__ = ["IDENTITIES", "IdentityCheck", "ExactIdentity", "gamma_k", "rounding_bound", "term_bound"]
 
 U = np.finfo(float).eps / 2
 
 
+def gamma_k(k: int) -> float:
+    """gamma_k = k u / (1 - k u): the relative error bound of k dependent float64 operations."""
+    return k * U / (1 - k * U)
+
+
 def rounding_bound(depth: int, magnitude: float) -> float:
-    """gamma_depth * magnitude, gamma_k = k u / (1 - k u)."""
-    return depth * U / (1 - depth * U) * magnitude
+    """gamma_depth * magnitude."""
+    return gamma_k(depth) * magnitude
 
 
 def term_bound(p: Problem, r: np.ndarray, mu: np.ndarray, mu_error: float | None, depth: int) -> float:
@@ -68,7 +73,7 @@ def term_bound(p: Problem, r: np.ndarray, mu: np.ndarray, mu_error: float | None
     dD = dr |a|^T o (|sigma'| + |mu|) + |r||a|^T o (d sigma' + d mu), X_abs = |X_B| + zeta |z||q|^T.
     """
     d, net = p.data, p.network
-    g = lambda k: k * U / (1 - k * U)  # noqa: E731
+    g = gamma_k
     H = d.X @ p.W.T
     A = np.abs(p.a)
     dH = g(d.d + 2) * (np.abs(d.X_B) @ np.abs(p.W).T + d.zeta * np.outer(np.abs(d.z), np.abs(p.W @ d.q)))
@@ -240,6 +245,11 @@ class IdentityCheck:
     def __post_init__(self) -> None:
         if self.name not in IDENTITIES:
             raise InvalidArgument("identity", self.name, f"one of {', '.join(IDENTITIES)}")
+
+    @property
+    def components(self) -> int:
+        """How many residuals the identity returns."""
+        return COMPONENTS[self.name]
 
     def __call__(self, values, *, rng=None, n=None, dps=None) -> Estimate:
         pairs = IDENTITIES[self.name](_Context(self.setup, values))

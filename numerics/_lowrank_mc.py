@@ -13,6 +13,10 @@ All **derived** by us (our note, sections 2.2 and 3.4):
   unbiased mean of i.i.d. terms, so its standard error is calibrated even where the
   plug-in variance is degenerate, as for ReLU's Bernoulli sigma'); E sigma''(sZ) by
   Stein's identity, E[Z sigma'(sZ)] / s.
+
+The predictions sit here rather than in ``theory`` because they depend on the
+weights drawn from the claim's seed (theory never samples); the mathematics they
+use, the Gaussian moments, comes from ``theory.gaussian_moment_value``.
 """
 
 from __future__ import annotations

@@ -63,9 +63,9 @@ class Setup:
         return (f"{self.activation}, {self.weights} W, {self.target} target, {self.scaling} scaling, "
                 f"{self.loss} loss, {self.mu} mu" + ("" if self.spike else ", zeta = 0"))
 
-    def problem(self, values: Mapping[str, object], *, rng: np.random.Generator | None = None) -> Problem:
+    def problem(self, values: Mapping[str, object]) -> Problem:
         n, d, m = (int(values[k]) for k in ("n", "d", "m"))
-        rng = rng if rng is not None else np.random.default_rng(int(values["seed"]))
+        rng = np.random.default_rng(int(values["seed"]))
         data = spiked_data(n, d, nu=float(values["nu"]), alpha=float(values.get("alpha", 0.0)), rng=rng)
         if not self.spike:
             data = SpikedData(data.X_B, data.z, data.q, 0.0, data.bulk, None)

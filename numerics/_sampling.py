@@ -8,6 +8,7 @@ import numpy as np
 
 from theory import InvalidArgument
 
+from ._arrays import check_rng
 from ._estimate import Estimate, seed_of
 
 __all__ = ["chunked_mean", "CHUNK"]
@@ -26,8 +27,7 @@ def chunked_mean(sample: Callable[[np.random.Generator, int], np.ndarray], *, rn
     ulps per evaluation), so nearly constant samples do not claim more precision
     than float64 holds.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise InvalidArgument("rng", type(rng).__name__, "a numpy.random.Generator")
+    rng = check_rng(rng)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
         raise InvalidArgument("n", n, "an integer >= 2")
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 2:

@@ -66,26 +66,28 @@ _SETUPS = {
 }
 
 _STATEMENTS = {
-    "sum": ("G = S1 + S12 + S2 + E, every term from its definition", 1),
-    "fast": ("the fast decomposition equals the definitions term by term (G, S1, S12, S2, E)", 5),
-    "rank": ("sigma_3(S1 + S12 + S2) / sigma_1 = 0: rank(G - E) <= 2", 1),
-    "residue_full": ("S1 + S12 = (gamma/n) X^T r (a o mu)^T", 1),
-    "spike_part": ("S12 + S2 = (gamma zeta/n) q z^T[(r a^T) o sigma'(X W^T)]", 1),
-    "norms": ("||S1|| = (gamma/n)||X_B^T r|| ||mu||, ||S12|| = (gamma zeta/n)|z^T r| ||mu||, "
-              "||S2|| = (gamma zeta/n)||M^T z|| (relative residuals)", 3),
-    "vectors": ("1 - |u.v| = 0 for S1's left vector and res, S1's right vector and (a o mu)/||mu||, "
-                "S12's and S2's left vectors and q", 4),
+    "sum": "G = S1 + S12 + S2 + E, every term from its definition",
+    "fast": "the fast decomposition equals the definitions term by term (G, S1, S12, S2, E)",
+    "rank": "sigma_3(S1 + S12 + S2) / sigma_1 = 0: rank(G - E) <= 2",
+    "residue_full": "S1 + S12 = (gamma/n) X^T r (a o mu)^T",
+    "spike_part": "S12 + S2 = (gamma zeta/n) q z^T[(r a^T) o sigma'(X W^T)]",
+    "norms": "||S1|| = (gamma/n)||X_B^T r|| ||mu||, ||S12|| = (gamma zeta/n)|z^T r| ||mu||, "
+             "||S2|| = (gamma zeta/n)||M^T z|| (relative residuals)",
+    "vectors": "min ||u -+ v|| = 0 for S1's left vector and res, S1's right vector and (a o mu)/||mu||, "
+               "S12's and S2's left vectors and q",
 }
 
 
 def _identity_claims():
-    for name, (statement, k) in _STATEMENTS.items():
+    for name, statement in _STATEMENTS.items():
         for label, (setup, alpha) in _SETUPS.items():
+            check = IdentityCheck(setup, name)
             yield Claim(id=f"lowrank.identity.{name}.{label}", kind=Kind.EXACT, resolution=EXACT_RESOLUTION,
                         title=f"{statement} ({setup.describe()}; decomposition as recovered from secondary sources)",
                         provenance=_prov(_S),
-                        parameters=_sizes(*IDENTITY_SIZES, 0.375, alpha), prediction=ExactIdentity(k, statement),
-                        estimator=IdentityCheck(setup, name), assumptions=_ASSUME)
+                        parameters=_sizes(*IDENTITY_SIZES, 0.375, alpha),
+                        prediction=ExactIdentity(check.components, statement),
+                        estimator=check, assumptions=_ASSUME)
     special = (
         ("linear", Setup("identity"), "sigma(x) = x: S2 = 0, E = 0 and G = (gamma/n) X^T r a^T", 0.375),
         ("no_spike", Setup("relu", spike=False), "zeta = 0: S12 = 0, S2 = 0 and G = S1 + E", 0.0),
