@@ -7,7 +7,7 @@ only through an explicit ``numpy.random.Generator``.
 
 from ._estimate import Estimate, seed_of
 from ._hermite import DualKernelMC, DualKernelSeries, HermiteQuadrature, dual_kernel_mc
-from ._intervals import confidence_radius, detectable_discrepancy, samples_needed, upper_quantile
+from ._intervals import confidence_bounds, confidence_radius, detectable_discrepancy, samples_needed, upper_quantile
 from ._montecarlo import GaussianMomentMC, gaussian_expectation_mc
 from ._quadrature import GaussianMomentQuad, gaussian_expectation_quad
 from ._decomposition import MU_MODES, GradientDecomposition, as_bulk, gradient_decomposition, top_singular_triplets
@@ -28,7 +28,7 @@ from ._lowrank_mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidue
 __all__ = [
     "Estimate", "seed_of",
     "DualKernelMC", "DualKernelSeries", "HermiteQuadrature", "dual_kernel_mc",
-    "confidence_radius", "detectable_discrepancy", "samples_needed", "upper_quantile",
+    "confidence_bounds", "confidence_radius", "detectable_discrepancy", "samples_needed", "upper_quantile",
     "GaussianMomentMC", "gaussian_expectation_mc",
     "GaussianMomentQuad", "gaussian_expectation_quad",
     "MU_MODES", "GradientDecomposition", "as_bulk", "gradient_decomposition", "top_singular_triplets",

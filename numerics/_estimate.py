@@ -28,6 +28,11 @@ class Estimate:
     method : how the estimate was made, in words.
     seed : (entropy, *spawn_key) of the generator used, or None.
     dps : decimal digits of working precision, or None for float64.
+    dof : degrees of freedom of a standard error estimated from few independent
+        replicates (intervals then use Student's t instead of the normal), or None.
+    successes : for a frequency (each value a proportion of ``n_samples``
+        independent trials), the success counts; intervals are then exact
+        binomial (Clopper-Pearson) instead of normal.
     """
 
     value: tuple
@@ -37,6 +42,8 @@ class Estimate:
     method: str = ""
     seed: tuple[int, ...] | None = None
     dps: int | None = None
+    dof: int | None = None
+    successes: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         for name in ("value", "std_error", "bound"):
@@ -55,6 +62,32 @@ class Estimate:
             raise InvalidArgument("Estimate error", err, "non-negative entries")
         if self.n_samples is not None and self.n_samples < 1:
             raise InvalidArgument("n_samples", self.n_samples, "a positive integer")
+        if self.dof is not None and (isinstance(self.dof, bool) or not isinstance(self.dof, int) or self.dof < 1
+                                     or self.std_error is None):
+            raise InvalidArgument("dof", self.dof, "a positive integer, with std_error set")
+        if self.successes is not None:
+            self._check_successes()
+
+    def _check_successes(self) -> None:
+        k, n = tuple(self.successes), self.n_samples
+        object.__setattr__(self, "successes", k)
+        if (n is None or self.std_error is None or len(k) != len(self.value)
+                or not all(isinstance(c, (int, np.integer)) and 0 <= c <= n for c in k)):
+            raise InvalidArgument("successes", k, f"{len(self.value)} counts in [0, n_samples = {n}], with std_error set")
+        if any(abs(float(v) - c / n) > 1e-12 for v, c in zip(self.value, k)):
+            raise InvalidArgument("value", self.value, "the proportions successes / n_samples")
+
+    @classmethod
+    def frequency(cls, successes, n: int, *, method: str, seed: tuple[int, ...] | None = None) -> "Estimate":
+        """The proportions ``successes / n`` of ``n`` independent trials (one count per component).
+
+        >>> Estimate.frequency((18,), 20, method="coin").value
+        (0.9,)
+        """
+        k = tuple(int(c) for c in successes)
+        p = tuple(c / n for c in k)
+        return cls(p, std_error=tuple(math.sqrt(x * (1 - x) / n) for x in p), n_samples=n, method=method,
+                   seed=seed, successes=k)
 
     @property
     def statistical(self) -> bool:

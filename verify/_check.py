@@ -16,7 +16,9 @@ Error control (documented in the README, "How verdicts are calibrated"):
   of that size would have been caught with probability >= 1 - beta.
 
 Exact claims are decided once, against the estimator's bound; they spend no
-false-fail rate.
+false-fail rate. Interval claims (:mod:`verify._interval`) take the same looks
+and rates as statistical ones but are decided by where the confidence interval
+lies relative to the claimed range.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from theory import InvalidArgument, NoConvergence
 from ._budget import budget as lookup_budget
 from ._claim import Claim, Kind
 from ._compare import Comparison, compare
+from ._interval import check_ranges, compare_interval, explain_interval
 from ._verdict import FAIL, INCONCLUSIVE, Verdict, decide, explain
 
 __all__ = ["check", "claim_key", "DEFAULT_FALSE_FAIL_RATE", "DEFAULT_FALSE_PASS_RATE"]
@@ -71,6 +74,8 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
     _validate(0, false_pass_rate, "false_pass_rate")
     plan = lookup_budget(budget)
     start = time.perf_counter()
+    if claim.kind is Kind.INTERVAL:
+        return _check_interval(claim, seed, plan, false_fail_rate, false_pass_rate, progress, start)
     predicted = tuple(claim.prediction(claim.values, dps=claim.dps))
     if not all(mpmath.isfinite(mpmath.mpf(p)) for p in predicted):
         return _verdict(claim, FAIL, f"the prediction is not finite: {tuple(map(str, predicted))}", [], seed,
@@ -103,6 +108,28 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
     if outcome == INCONCLUSIVE and last.estimate.n_samples and not last.degenerate:
         needed = samples_needed(last.estimate.n_samples, last.relative_detectable, claim.resolution)
     return _verdict(claim, outcome, explain(outcome, last), looks, seed, plan.name, false_fail_rate, start, needed)
+
+
+def _check_interval(claim, seed, plan, rate, beta, progress, start) -> Verdict:
+    ranges = check_ranges(claim.prediction(claim.values, dps=claim.dps))
+    sizes = plan.sample_sizes(claim.n_start)
+    looks, outcome = [], None
+    for k, n in enumerate(sizes):
+        if progress:
+            progress(claim, k, len(sizes), n)
+        try:
+            estimate = _estimate(claim, seed, k, n)
+        except NoConvergence as exc:
+            return _verdict(claim, INCONCLUSIVE, f"estimator did not converge: {exc}", looks, seed, plan.name,
+                            rate, start, needed=None)
+        looks.append(compare_interval(ranges, estimate, alpha=rate / plan.looks, beta=beta,
+                                      resolution=claim.resolution))
+        outcome = decide(looks[-1])
+        if outcome is not None:
+            break
+    outcome = outcome or INCONCLUSIVE
+    return _verdict(claim, outcome, explain_interval(outcome, looks[-1]), looks, seed, plan.name, rate, start,
+                    needed=None)
 
 
 def _estimate(claim: Claim, seed: int, look: int, n: int | None):

@@ -19,10 +19,21 @@ _SOURCES = ("paper", "derived", "observed")
 
 
 class Kind(str, Enum):
-    """How a claim is checked: deterministic high-precision identity, or statistical estimate."""
+    """How a claim is checked.
+
+    EXACT: an identity, against a deterministic bound. STATISTICAL: an equality,
+    against a confidence interval. INTERVAL: the estimand lies in a stated range
+    (the prediction returns (lo, hi) pairs; see :mod:`verify._interval`).
+    Statistical and interval claims spend the run's false-fail rate.
+    """
 
     EXACT = "exact"
     STATISTICAL = "statistical"
+    INTERVAL = "interval"
+
+    @property
+    def spends_rate(self) -> bool:
+        return self is not Kind.EXACT
 
 
 @dataclass(frozen=True)
@@ -90,11 +101,13 @@ class Claim:
     title : one line in words.
     provenance : :class:`Provenance`.
     parameters : name -> :class:`Parameter` (value and domain).
-    prediction : ``prediction(values, *, dps) -> tuple`` of predicted values.
+    prediction : ``prediction(values, *, dps) -> tuple`` of predicted values
+        (of (lo, hi) ranges for an interval claim).
     estimator : ``estimator(values, *, rng, n, dps) -> numerics.Estimate``.
     kind : :class:`Kind`.
     resolution : the relative discrepancy the claim must be able to detect
-        (absolute where the prediction is 0).
+        (absolute where the prediction is 0); for an interval claim, the
+        absolute margin from a range's end it is meant to resolve (display only).
     dps : decimal digits at which the prediction (and exact estimators) are evaluated.
     n_start : sample size of the first sequential look (statistical claims).
     assumptions : statements the claim relies on, in words.
@@ -123,7 +136,7 @@ class Claim:
         if not isinstance(self.provenance, Provenance):
             raise InvalidArgument("provenance", self.provenance, "a Provenance")
         if not isinstance(self.kind, Kind):
-            raise InvalidArgument("kind", self.kind, "Kind.EXACT or Kind.STATISTICAL")
+            raise InvalidArgument("kind", self.kind, "Kind.EXACT, Kind.STATISTICAL or Kind.INTERVAL")
         if not (isinstance(self.resolution, (int, float)) and 0 < self.resolution < 1):
             raise InvalidArgument("resolution", self.resolution, "a relative discrepancy in (0, 1)")
         if isinstance(self.dps, bool) or not isinstance(self.dps, int) or self.dps < 5:

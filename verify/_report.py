@@ -11,6 +11,7 @@ import mpmath
 from theory import InvalidArgument
 
 from ._environment import environment
+from ._interval import IntervalComparison
 from ._run import RunResult, per_claim_rate
 from ._verdict import Verdict
 
@@ -35,6 +36,13 @@ def _nums(values, dps):
     return [_num(v, dps) for v in values]
 
 
+def _predicted(last, dps):
+    """Predicted values, or (lo, hi) ranges of an interval claim (an infinite end is None)."""
+    if isinstance(last, IntervalComparison):
+        return [[None if math.isinf(x) else x for x in pair] for pair in last.predicted]
+    return _nums(last.predicted, dps)
+
+
 def _claim_record(v: Verdict) -> dict[str, object]:
     claim, last = v.claim, v.comparison
     est = last.estimate if last else None
@@ -52,7 +60,9 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "outcome": v.outcome,
         "reason": v.reason,
         "resolution": claim.resolution,
-        "predicted": _nums(last.predicted, claim.dps) if last else None,
+        "predicted": _predicted(last, claim.dps) if last else None,
+        "confidence_interval": ([list(last.lower), list(last.upper)] if isinstance(last, IntervalComparison)
+                                else None),
         "estimate": _nums(est.value, dps) if est else None,
         "std_error": _nums(est.std_error, None) if est and est.statistical else None,
         "bound": _nums(est.bound, None) if est and not est.statistical else None,

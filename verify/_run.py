@@ -9,7 +9,7 @@ from typing import Callable, Sequence
 
 from ._check import DEFAULT_FALSE_FAIL_RATE, DEFAULT_FALSE_PASS_RATE, Progress, check
 from ._budget import budget as lookup_budget
-from ._claim import Claim, Kind
+from ._claim import Claim
 from ._verdict import FAIL, OUTCOMES, Verdict
 
 __all__ = ["RunResult", "run", "per_claim_rate"]
@@ -38,8 +38,8 @@ class RunResult:
 
 
 def per_claim_rate(claims: Sequence[Claim], false_fail_rate: float) -> float:
-    """The run's false-fail rate divided evenly over its statistical claims (Bonferroni)."""
-    statistical = sum(c.kind is Kind.STATISTICAL for c in claims)
+    """The run's false-fail rate divided evenly over its statistical and interval claims (Bonferroni)."""
+    statistical = sum(c.kind.spends_rate for c in claims)
     return false_fail_rate / max(statistical, 1)
 
 

@@ -77,3 +77,33 @@ def mutated(claim, relative):
             return tuple(out)
 
     return dataclasses.replace(claim, prediction=prediction)
+
+
+@dataclass(frozen=True)
+class Coin:
+    """Estimator: the frequency of successes in n independent trials of probability p (per component)."""
+
+    p: tuple
+
+    def __call__(self, params, *, rng, n, dps=None):
+        return Estimate.frequency(tuple(int(k) for k in rng.binomial(n, self.p)), n, method="synthetic coin",
+                                  seed=seed_of(rng))
+
+
+@dataclass(frozen=True)
+class Replicates:
+    """Estimator: the mean of n draws of N(truth, sigma^2) with its sample standard error and n - 1 dof."""
+
+    truth: float
+    sigma: float = 1.0
+
+    def __call__(self, params, *, rng, n, dps=None):
+        x = rng.normal(self.truth, self.sigma, size=n)
+        return Estimate((float(x.mean()),), std_error=(float(x.std(ddof=1) / np.sqrt(n)),), n_samples=n, dof=n - 1,
+                        method="synthetic replicates", seed=seed_of(rng))
+
+
+def interval(ranges=((0.5, 1.0),), estimator=Coin((0.9,)), n_start=16, id="synthetic.interval"):
+    return Claim(id=id, title="synthetic interval claim", provenance=Provenance("observed"), parameters={},
+                 prediction=Constant(tuple(ranges)), estimator=estimator, kind=Kind.INTERVAL, resolution=0.05,
+                 n_start=n_start)

@@ -1,0 +1,113 @@
+"""Interval claims: the estimand lies in a stated range [lo, hi] (either end may be infinite).
+
+Many statements are inequalities, not equalities: "the top singular vector is
+residue-aligned in most draws" (a frequency above 1/2), "the exponent of n lies
+within b of the derived one" (a band). Such a claim is decided by where the
+estimate's confidence interval at the look's false-fail rate lies (the bounds
+come from ``numerics``: normal, Student's t or exact binomial):
+
+* FAIL when the interval and the range are disjoint (a true claim does this
+  with probability at most alpha/2 per component and look);
+* PASS when the interval lies inside the range (a false claim does this with
+  probability at most alpha/2: both errors are controlled at the look's rate);
+* otherwise undecided: the next look takes more samples, and a claim still
+  undecided after the last look is INCONCLUSIVE.
+
+``discrepancy`` is the estimate's distance outside the range (0 inside) and
+``radius`` the interval's half-width, both in absolute units (the claim's
+``resolution`` is then an absolute margin, used for display).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from numerics import Estimate, confidence_bounds
+from theory import InvalidArgument
+
+__all__ = ["IntervalComparison", "compare_interval", "check_ranges"]
+
+
+def check_ranges(predicted: object) -> tuple[tuple[float, float], ...]:
+    """The claimed ranges as float pairs, each lo <= hi and not NaN; a typed error otherwise."""
+    try:
+        ranges = tuple((float(lo), float(hi)) for lo, hi in predicted)
+    except (TypeError, ValueError):
+        raise InvalidArgument("prediction", predicted, "a tuple of (lo, hi) ranges for an interval claim") from None
+    if not ranges or any(math.isnan(lo) or math.isnan(hi) or lo > hi or lo == math.inf or hi == -math.inf
+                         for lo, hi in ranges):
+        raise InvalidArgument("prediction", predicted, "non-empty (lo, hi) ranges with lo <= hi, not NaN")
+    return ranges
+
+
+@dataclass(frozen=True)
+class IntervalComparison:
+    """One look at an interval claim: per component, the confidence interval [lower, upper] against the range."""
+
+    predicted: tuple[tuple[float, float], ...]
+    estimate: Estimate
+    alpha: float
+    beta: float
+    resolution: float
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+    degenerate: str = ""
+
+    @property
+    def significant(self) -> bool:
+        """Some component's interval misses its range entirely."""
+        return not self.degenerate and any(u < lo or l_ > hi for (lo, hi), l_, u in zip(self.predicted, self.lower, self.upper))
+
+    @property
+    def resolved(self) -> bool:
+        """Every component's interval lies inside its range."""
+        return not self.degenerate and all(lo <= l_ and u <= hi for (lo, hi), l_, u in zip(self.predicted, self.lower, self.upper))
+
+    @property
+    def discrepancy(self) -> tuple[float, ...]:
+        """Signed distance of each estimate outside its range (0 inside)."""
+        out = []
+        for (lo, hi), v in zip(self.predicted, self.estimate.value):
+            v = float(v)
+            out.append(v - hi if v > hi else (v - lo if v < lo else 0.0))
+        return tuple(out)
+
+    @property
+    def radius(self) -> tuple[float, ...]:
+        return tuple((u - l_) / 2 for l_, u in zip(self.lower, self.upper))
+
+    @property
+    def relative_discrepancy(self) -> float:
+        return max(abs(d) for d in self.discrepancy)
+
+    @property
+    def relative_detectable(self) -> float:
+        """The widest interval's half-width: the margin from a range's end this look could resolve."""
+        return max(self.radius)
+
+
+def compare_interval(ranges: tuple[tuple[float, float], ...], estimate: Estimate, *, alpha: float, beta: float,
+                     resolution: float) -> IntervalComparison:
+    """Confidence intervals of ``estimate`` at level ``alpha`` (split evenly over components) against ``ranges``."""
+    if len(ranges) != len(estimate.value):
+        raise InvalidArgument("prediction", len(ranges), f"as many ranges as the estimate has values ({len(estimate.value)})")
+    lower, upper = confidence_bounds(estimate, alpha / len(ranges))
+    degenerate = ""
+    if estimate.statistical and estimate.successes is None and any(float(se) == 0 for se in estimate.std_error):
+        degenerate = "a standard error is zero (the sample has no spread), so the interval cannot be calibrated"
+    return IntervalComparison(ranges, estimate, alpha, beta, float(resolution), lower, upper, degenerate)
+
+
+def explain_interval(outcome: str, c: IntervalComparison) -> str:
+    """One sentence saying where the confidence intervals lie relative to the claimed ranges."""
+    parts = ", ".join(f"[{l_:.4g}, {u:.4g}] vs [{lo:.4g}, {hi:.4g}]"
+                      for (lo, hi), l_, u in zip(c.predicted, c.lower, c.upper))
+    level = f"confidence intervals at false-fail rate {c.alpha:.3g}"
+    if outcome == "FAIL":
+        return f"a {level.rstrip('s')} lies outside the claimed range: {parts}"
+    if outcome == "PASS":
+        return f"the {level} lie inside the claimed ranges: {parts}"
+    if c.degenerate:
+        return f"inconclusive: {c.degenerate}"
+    return f"undecided: the {level} straddle a range's end: {parts}"
