@@ -22,6 +22,9 @@ from ._finite_difference import finite_difference_gradient
 from ._lowrank_setup import Problem, Setup
 from ._identities import IDENTITIES, ExactIdentity, IdentityCheck, rounding_bound
 from ._gradient_checks import GRADIENTS, GradientCheck
+from ._figure_checks import CRITERIA, ActivationComparison, FigureFrequency, criterion_holds
+from ._illustrations import PhaseGrid, Spectrum, gradient_spectrum, phase_grid
+from ._scaling import ScalingSlope
 from ._lowrank_mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC, GaussianMomentsMC,
                           PopulationMu, PopulationMuMC)
 
@@ -41,4 +44,6 @@ __all__ = [
     "Problem", "Setup", "IDENTITIES", "ExactIdentity", "IdentityCheck", "rounding_bound", "GRADIENTS", "GradientCheck",
     "MC_QUANTITIES", "EmpiricalResidueSpike", "EmpiricalResidueSpikeMC", "GaussianMomentsMC",
     "PopulationMu", "PopulationMuMC",
+    "CRITERIA", "ActivationComparison", "FigureFrequency", "criterion_holds",
+    "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "ScalingSlope",
 ]

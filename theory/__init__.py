@@ -18,7 +18,7 @@ from ._gaussian import (PARAMETER_SYMBOLS, QUANTITIES, GaussianMoment, gaussian_
 from ._hermite import hermite_coefficient_expr
 from ._vectorised import derivative_function, moment_function
 from ._moment_predictions import GaussianMoments, VanishingByParity
-from ._regimes import REGIME_SCALINGS, REGIME_WEIGHTS, Regime, derive_lowrank
+from ._regimes import REGIME_SCALINGS, REGIME_WEIGHTS, ExponentBand, Regime, derive_lowrank
 
 __all__ = [
     "Activation", "activation", "activation_parameters", "activations", "has_closed_form", "x",
@@ -30,5 +30,5 @@ __all__ = [
     "PARAMETER_SYMBOLS", "QUANTITIES", "GaussianMoment", "gaussian_integrand", "gaussian_moment",
     "gaussian_moment_value", "s", "split_parameters",
     "derivative_function", "moment_function", "GaussianMoments", "VanishingByParity",
-    "REGIME_SCALINGS", "REGIME_WEIGHTS", "Regime", "derive_lowrank",
+    "REGIME_SCALINGS", "REGIME_WEIGHTS", "ExponentBand", "Regime", "derive_lowrank",
 ]

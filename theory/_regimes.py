@@ -34,7 +34,7 @@ from ._activations import activation, x
 from ._errors import InvalidArgument, UnknownName
 from ._gaussian import gaussian_moment
 
-__all__ = ["REGIME_SCALINGS", "REGIME_WEIGHTS", "Regime", "derive_lowrank", "exponent", "n", "nu"]
+__all__ = ["REGIME_SCALINGS", "REGIME_WEIGHTS", "ExponentBand", "Regime", "derive_lowrank", "exponent", "n", "nu"]
 
 n = sp.Symbol("n", positive=True)
 nu = sp.Symbol("nu", nonnegative=True)
@@ -129,6 +129,7 @@ class Regime:
     def exponents(self) -> dict[str, sp.Expr]:
         """Exponent of n of each part, of each term (the larger of its parts) and of S2/S1, S12/S1."""
         e = {k: exponent(v) for k, v in self.sizes.items()}
+        e["S1/(gamma sqrt(m))"] = exponent(self.sizes["S1"] / (self.gamma * sp.sqrt(kappa * n)))
         for term in ("S2", "S12"):
             e[term] = sp.Max(e[f"{term}_drift"], e[f"{term}_fluctuation"])
             e[f"{term}/S1"] = sp.Max(e[f"{term}_drift"] - e["S1"], e[f"{term}_fluctuation"] - e["S1"])
@@ -190,3 +191,42 @@ def derive_lowrank(scaling: str = "ntk", activation_name: str = "relu", weights:
     nu - 1/2
     """
     return Regime(scaling, activation_name, weights, target_mean)
+
+
+@dataclass(frozen=True)
+class ExponentBand:
+    """Prediction of a scaling-law claim: each derived exponent of n, at the claim's nu, give or take ``band``.
+
+    Returns one (e - band, e + band) range per quantity (keys of
+    :attr:`Regime.exponents`). ``band`` is the claim's stated allowance for
+    finite-size corrections to a log-slope over a finite ladder of sizes; the
+    derivation does not bound them, so it is part of what the claim asserts.
+    ``boundary_shift`` evaluates the exponents at nu - shift: the prediction of
+    a theory whose phase boundaries sit ``shift`` higher (for mutation tests).
+
+    >>> ExponentBand(Regime("mf", target_mean=True), ("S2/S1",), 0.1)({"nu": 0.4}, dps=15)
+    ((0.2, 0.4),)
+    """
+
+    regime: Regime
+    quantities: tuple[str, ...]
+    band: float
+    boundary_shift: float = 0.0
+
+    def __post_init__(self) -> None:
+        unknown = [q for q in self.quantities if q not in self.regime.exponents]
+        if unknown or not self.quantities:
+            raise UnknownName("exponent", unknown[0] if unknown else "", list(self.regime.exponents))
+        if not (0 < self.band < 1):
+            raise InvalidArgument("band", self.band, "an allowance in (0, 1)")
+
+    def exponents(self, values) -> tuple[sp.Expr, ...]:
+        at = sp.nsimplify(values["nu"]) - sp.nsimplify(self.boundary_shift)
+        return tuple(sp.simplify(self.regime.exponents[q].subs(nu, at)) for q in self.quantities)
+
+    def expression(self, values) -> str:
+        return ", ".join(f"exponent of {q} = {sp.sstr(self.regime.exponents[q])} = {sp.sstr(e)} (+- {self.band})"
+                         for q, e in zip(self.quantities, self.exponents(values)))
+
+    def __call__(self, values, *, dps: int) -> tuple[tuple[float, float], ...]:
+        return tuple((float(e) - self.band, float(e) + self.band) for e in self.exponents(values))

@@ -115,6 +115,8 @@ class Claim:
         scale_floor); with the default 0, an exactly zero prediction is measured on
         the absolute scale 1. A positive floor lets a numerically computed
         structural zero (1e-60 instead of 0) be compared absolutely.
+    illustrations : callables ``f(values) -> picture data`` (a ``numerics.Spectrum``,
+        a tuple of them, or a ``(numerics.PhaseGrid, boundary)`` pair) drawn in the report.
     """
 
     id: str
@@ -129,6 +131,7 @@ class Claim:
     n_start: int = 1 << 14
     assumptions: tuple[str, ...] = ()
     scale_floor: float = 0.0
+    illustrations: tuple = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not _ID.match(self.id):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from numerics import Estimate, confidence_bounds
 from theory import InvalidArgument
 
-__all__ = ["IntervalComparison", "compare_interval", "check_ranges"]
+__all__ = ["IntervalComparison", "Range", "compare_interval", "check_ranges"]
 
 
 def check_ranges(predicted: object) -> tuple[tuple[float, float], ...]:
@@ -57,12 +57,14 @@ class IntervalComparison:
     @property
     def significant(self) -> bool:
         """Some component's interval misses its range entirely."""
-        return not self.degenerate and any(u < lo or l_ > hi for (lo, hi), l_, u in zip(self.predicted, self.lower, self.upper))
+        ends = zip(self.predicted, self.lower, self.upper)
+        return not self.degenerate and any(u < lo or l_ > hi for (lo, hi), l_, u in ends)
 
     @property
     def resolved(self) -> bool:
         """Every component's interval lies inside its range."""
-        return not self.degenerate and all(lo <= l_ and u <= hi for (lo, hi), l_, u in zip(self.predicted, self.lower, self.upper))
+        ends = zip(self.predicted, self.lower, self.upper)
+        return not self.degenerate and all(lo <= l_ and u <= hi for (lo, hi), l_, u in ends)
 
     @property
     def discrepancy(self) -> tuple[float, ...]:
@@ -111,3 +113,18 @@ def explain_interval(outcome: str, c: IntervalComparison) -> str:
     if c.degenerate:
         return f"inconclusive: {c.degenerate}"
     return f"undecided: the {level} straddle a range's end: {parts}"
+
+
+@dataclass(frozen=True)
+class Range:
+    """Prediction of an interval claim whose range is a stated constant, e.g. "in most draws": (1/2, 1]."""
+
+    lo: float
+    hi: float
+    statement: str
+
+    def expression(self, values=None) -> str:
+        return f"{self.statement}: in [{self.lo:g}, {self.hi:g}]"
+
+    def __call__(self, values, *, dps: int) -> tuple[tuple[float, float], ...]:
+        return ((self.lo, self.hi),)

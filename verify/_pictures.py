@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 __all__ = ["spectrum_png", "phase_png"]
 
 DPI = 110
-#: Singular values below this fraction of the largest are drawn in the first bin (log axis).
-FLOOR = 1e-6
+#: Singular values below ZERO * min(d, m) * (the largest) are rounding of exact zeros, not binned:
+#: G = (gamma/n) X^T D has rank <= n, so min(d, m) - n of them vanish when n < min(d, m).
+ZERO = 4 * np.finfo(float).eps
 
 
 def _pyplot():
@@ -59,37 +60,37 @@ def spectrum_png(spectra: Sequence[Spectrum], path: str | Path, *, title: str) -
 
     The x-axis is logarithmic, so outliers far above the bulk stay on the picture; each singular
     value above ||E|| is also drawn as a black triangle under the histogram. Counts are on a log scale.
-    Singular values below ``FLOOR`` times the largest one are gathered into the first bin.
+    Numerically zero singular values (G has rank <= n) are not binned; the legend gives their number.
     """
     spectra = list(spectra)
     if not spectra:
         raise InvalidArgument("spectra", spectra, "a non-empty sequence of Spectrum")
     plt = _pyplot()
-    fig, axes = plt.subplots(1, len(spectra), figsize=(4.6 * len(spectra), 3.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(spectra), figsize=(4.6 * len(spectra), 4.0), squeeze=False)
     for ax, sp in zip(axes[0], spectra):
         sv = np.asarray(sp.singular_values, dtype=float)
         top = float(sv.max()) if sv.size else 0.0
         marks = [x for x in (sp.s1, sp.s2, sp.e) if x > 0]
-        if top <= 0:  # G = 0: nothing to histogram on a log axis
+        shown = sv[sv > ZERO * sv.size * top]
+        if shown.size == 0:  # G = 0: nothing to histogram on a log axis
             ax.text(0.5, 0.5, "G = 0", transform=ax.transAxes, ha="center")
         else:
-            positive = sv[sv > 0]
-            lo = max(float(positive.min()), FLOOR * top)
-            hi = max([top, *marks])
-            bins = np.geomspace(lo, hi * 1.05, 80)
-            ax.hist(np.clip(sv, lo, None), bins=bins, color="0.55", log=True, label=f"{sv.size} singular values of G")
+            lo, hi = float(shown.min()), max([top, *marks])
+            counts, _, _ = ax.hist(shown, bins=np.geomspace(lo, hi * 1.05, 80), color="0.55", log=True,
+                                   label=f"{shown.size} singular values of G" + (
+                                       f" (+{sv.size - shown.size} zero)" if shown.size < sv.size else ""))
             above = sv[sv > sp.e]
             ax.plot(above, np.full(above.size, 0.7), "kv", ms=5, label=f"{above.size} above ||E||")
             ax.set_xscale("log")
             ax.set_xlim(min([lo, *marks]) / 1.2, hi * 1.3)
-            ax.set_ylim(bottom=0.5)
+            ax.set_ylim(0.5, 40 * max(float(counts.max()), 1.0))
         _marker(ax, sp.s1, "||S1||", color="tab:red", lw=1.6)
         _marker(ax, sp.s2, "||S2||", color="tab:blue", lw=1.6)
-        _marker(ax, sp.e, "||E|| (bulk edge)", color="0.4", ls="--", lw=1.2)
+        _marker(ax, sp.e, "||E|| (bulk term)", color="0.4", ls="--", lw=1.2)
         ax.set_title(sp.label, fontsize=9)
         ax.set_xlabel("singular value (log scale)")
         ax.set_ylabel("count")
-        ax.legend(fontsize=7, loc="upper center")
+        ax.legend(fontsize=7, loc="upper left")
     fig.suptitle(title)
     fig.tight_layout()
     return _save(fig, plt, path)
@@ -129,16 +130,33 @@ def phase_png(grid: PhaseGrid, path: str | Path, *, boundary: float | None, titl
     plt = _pyplot()
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), sharex=True, sharey=True, constrained_layout=True)
     x, y = _edges(nus), _edges(alphas)
-    panels = [(grid.res, 0, "|u1 . res|"), (grid.q, 0, "|u1 . q|"), (grid.res, 1, "|u2 . res|"), (grid.q, 1, "|u2 . q|")]
+    panels = [(grid.res, 0, "|u1 . res|"), (grid.q, 0, "|u1 . q|"),
+              (grid.res, 1, "|u2 . res|"), (grid.q, 1, "|u2 . q|")]
     for ax, (values, k, name) in zip(axes.ravel(), panels):
         mesh = ax.pcolormesh(x, y, np.asarray(values)[:, :, k], vmin=0.0, vmax=1.0, cmap="viridis", shading="flat")
         if boundary is not None:
-            ax.axvline(boundary, color="w", ls="--", lw=1.5, label=f"derived boundary nu = {boundary:g}")
-            ax.legend(fontsize=7, loc="upper right")
+            line = ax.axvline(boundary, color="w", ls="--", lw=1.5)
+        ax.set_xticks(nus, [f"{v:.3g}" for v in nus], rotation=45 if nus.size > 8 else 0, fontsize=8)
+        ax.set_yticks(alphas, [f"{v:.3g}" for v in alphas], fontsize=8)
         ax.set_title(name)
         ax.set_xlabel("nu")
         ax.set_ylabel("alpha")
     fig.colorbar(mesh, ax=axes.ravel().tolist(), label="|alignment|", shrink=0.9)
+    if boundary is not None:
+        fig.legend([line], [f"derived boundary nu = {boundary:g}"], loc="outside lower center", facecolor="0.6")
     n, d, m = grid.sizes
     fig.suptitle(f"{title}\n{grid.label}; n, d, m = {n}, {d}, {m}; seed {grid.seed}", fontsize=10)
     return _save(fig, plt, path)
+
+
+def render(data: object, path: str | Path, *, title: str) -> Path:
+    """Draw one illustration's data: spectra (one or a tuple) or a (phase grid, boundary) pair."""
+    from numerics import PhaseGrid, Spectrum
+
+    if isinstance(data, Spectrum):
+        data = (data,)
+    if isinstance(data, tuple) and data and all(isinstance(x, Spectrum) for x in data):
+        return spectrum_png(data, path, title=title)
+    if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], PhaseGrid):
+        return phase_png(data[0], path, boundary=data[1], title=title)
+    raise InvalidArgument("illustration", type(data).__name__, "a Spectrum, a tuple of them, or (PhaseGrid, boundary)")

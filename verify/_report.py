@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import math
 from pathlib import Path
 
@@ -139,6 +140,7 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
                   f"- {c['reason']}" + (f"; about {c['samples_needed']} samples would resolve it" if c["samples_needed"] else ""),
                   f"- seed {c['seed']} (stream {c['stream']}), {c['n_samples'] or 'no'} samples, dps {c['dps']}, "
                   f"false-fail rate {c['false_fail_rate']:.3g} allotted, {c['alpha_spent']:.3g} spent", ""]
+        lines += [f"![{c['id']}]({name})" for name in c.get("pictures", [])] + ([""] if c.get("pictures") else [])
     return "\n".join(lines) + "\n"
 
 
@@ -205,5 +207,26 @@ def _write(result: RunResult, out: Path) -> dict[str, Path]:
     has_plot = _plot(result, plot)
     if has_plot:
         paths["plot"] = plot
+    pictures = _pictures(result, out)
+    for record in data["claims"]:
+        record["pictures"] = pictures.get(record["id"], [])
+    paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
     paths["markdown"].write_text(_markdown(data, plot.name if has_plot else None))
     return paths
+
+
+def _pictures(result: RunResult, out: Path) -> dict[str, list[str]]:
+    """Draw each claim's illustrations (data from numerics, at the claim's values) as ``<claim id>.<k>.png``."""
+    from ._pictures import render
+
+    drawn: dict[str, list[str]] = {}
+    for v in result.verdicts:
+        for k, illustrate in enumerate(v.claim.illustrations):
+            name = f"{v.claim.id}.{k}.png"
+            try:
+                render(illustrate(v.claim.values), out / name, title=v.claim.id)
+            except Exception as exc:  # noqa: BLE001  (a failed picture must not lose the report)
+                sys.stderr.write(f"picture {name} not drawn: {type(exc).__name__}: {exc}\n")
+                continue
+            drawn.setdefault(v.claim.id, []).append(name)
+    return drawn

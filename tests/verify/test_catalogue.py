@@ -32,7 +32,10 @@ def test_claim_is_well_formed(claim):
     for name, p in claim.parameters.items():
         p.domain.validate(name, p.value)
     predicted = claim.prediction(claim.values, dps=claim.dps)
-    assert predicted and all(math.isfinite(float(v)) for v in predicted)
+    if claim.kind is verify.Kind.INTERVAL:  # (lo, hi) ranges
+        assert predicted and all(lo <= hi and not math.isnan(lo + hi) for lo, hi in predicted)
+    else:
+        assert predicted and all(math.isfinite(float(v)) for v in predicted)
     assert claim.formula() and claim.title
 
 
