@@ -24,7 +24,8 @@ from ._identities import IDENTITIES, ExactIdentity, IdentityCheck, rounding_boun
 from ._gradient_checks import GRADIENTS, GradientCheck
 from ._figure_checks import CRITERIA, ActivationComparison, FigureFrequency, criterion_holds
 from ._illustrations import PhaseGrid, Spectrum, gradient_spectrum, phase_grid
-from ._scaling import ScalingSlope
+from ._scaling import SCALING_QUANTITIES, ScalingSlope
+from ._regularizer_effects import InputNoiseSpike, WeightDecaySpectrum
 from ._lowrank_mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC, GaussianMomentsMC,
                           PopulationMu, PopulationMuMC)
 
@@ -45,5 +46,6 @@ __all__ = [
     "MC_QUANTITIES", "EmpiricalResidueSpike", "EmpiricalResidueSpikeMC", "GaussianMomentsMC",
     "PopulationMu", "PopulationMuMC",
     "CRITERIA", "ActivationComparison", "FigureFrequency", "criterion_holds",
-    "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "ScalingSlope",
+    "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "SCALING_QUANTITIES", "ScalingSlope",
+    "InputNoiseSpike", "WeightDecaySpectrum",
 ]

@@ -80,3 +80,17 @@ def test_estimators_refuse_bad_input():
     values = {"ladder": (100,), "d_over_n": 1.0, "m_over_n": 1.0, "nu": 0.4, "alpha": 0.0}
     with pytest.raises(InvalidArgument, match="ladder"):
         slope.slopes(values, 0)
+
+
+def test_regularizer_effect_estimators_detect_the_opposite_statement():
+    """Edges hold at two aspect ratios; with tau = 0 the noisy and clean ||S2|| are equal, so never below."""
+    import numpy as np
+
+    from numerics import InputNoiseSpike, WeightDecaySpectrum
+
+    rng = np.random.default_rng(0)
+    assert WeightDecaySpectrum()({"d": 200, "m": 250}, rng=rng, n=4).successes == (4,)
+    assert WeightDecaySpectrum()({"d": 200, "m": 800}, rng=rng, n=4).successes == (4,)  # sqrt(m/d) = 2
+    values = {"n": 100, "d": 120, "m": 150, "nu": 0.375, "alpha": 0.0, "target_mean": 2.0}
+    assert InputNoiseSpike(Setup("relu"))({**values, "tau": 0.0}, rng=rng, n=3).successes == (0,)
+    assert InputNoiseSpike(Setup("relu"))({**values, "tau": 1.0}, rng=rng, n=3).n_samples == 3

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from numerics import ActivationComparison, FigureFrequency, ScalingSlope, Setup, gradient_spectrum, phase_grid
-from numerics._regularizer_effects import InputNoiseSpike, WeightDecaySpectrum
+from numerics import (ActivationComparison, FigureFrequency, InputNoiseSpike, ScalingSlope, Setup, WeightDecaySpectrum,
+                      gradient_spectrum, phase_grid)
 from theory import COUNT, NONNEGATIVE, POSITIVE, REAL, ExponentBand, Regime
 
 from .._claim import Claim, Kind, Parameter, Provenance
