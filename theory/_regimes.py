@@ -229,4 +229,5 @@ class ExponentBand:
                          for q, e in zip(self.quantities, self.exponents(values)))
 
     def __call__(self, values, *, dps: int) -> tuple[tuple[float, float], ...]:
-        return tuple((float(e) - self.band, float(e) + self.band) for e in self.exponents(values))
+        band = sp.nsimplify(self.band)
+        return tuple((float(e - band), float(e + band)) for e in self.exponents(values))

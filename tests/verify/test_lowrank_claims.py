@@ -23,7 +23,9 @@ def test_claims_carry_the_notes_provenance():
     assert len(claims) >= 30
     for c in claims:
         assert c.provenance.arxiv == "2510.01303"
-        assert c.provenance.source == ("observed" if ".top_svd." in c.id else "derived")
+        caption = c.id.startswith(("lowrank.figure1.", "lowrank.figure2.")) and "spike_on_top" not in c.id
+        expected = "observed" if ".top_svd." in c.id else ("paper" if caption else "derived")
+        assert c.provenance.source == expected, c.id
         assert "note" in c.provenance.note or "Stein" in c.provenance.note or "implementation" in c.provenance.note
     # The formula and the decomposition are the secondary sources', and the claims say so.
     assert "secondary" in verify.get("lowrank.prop21.tanh_mse").provenance.note
