@@ -6,7 +6,7 @@ import numpy as np
 
 from theory import COUNT, NONNEGATIVE, InvalidArgument
 
-__all__ = ["as_matrix", "as_vector", "check_count", "check_nonnegative", "check_rng", "check_unit_vector"]
+__all__ = ["as_matrix", "as_vector", "check_count", "check_nonnegative", "check_rng", "check_unit_vector", "draw_seeds"]
 
 
 def _finite(name: str, a: np.ndarray) -> np.ndarray:
@@ -64,3 +64,10 @@ def check_rng(rng: object) -> np.random.Generator:
     if not isinstance(rng, np.random.Generator):
         raise InvalidArgument("rng", type(rng).__name__, "a numpy.random.Generator (np.random.default_rng(seed))")
     return rng
+
+
+def draw_seeds(rng: np.random.Generator, n: int) -> list[int]:
+    """``n`` integer seeds from ``rng``, one per independent draw (each then builds its own generator)."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise InvalidArgument("n", n, "a positive number of independent draws")
+    return [int(s) for s in check_rng(rng).integers(0, 2**63 - 1, size=int(n))]

@@ -35,6 +35,7 @@ import numpy as np
 
 from theory import InvalidArgument
 
+from ._arrays import draw_seeds
 from ._estimate import Estimate, seed_of
 from ._lowrank_setup import Setup
 
@@ -87,12 +88,6 @@ def criterion_holds(name: str, problem) -> bool:
     return CRITERIA[name][0](problem.decomposition(k=3), problem.data.q)
 
 
-def _draw_seeds(rng: np.random.Generator, n: int) -> list[int]:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InvalidArgument("n", n, "a positive number of independent draws")
-    return [int(s) for s in rng.integers(0, 2**63 - 1, size=int(n))]
-
-
 @dataclass(frozen=True)
 class FigureFrequency:
     """Estimator: the frequency, over ``n`` independent draws, with which ``criterion`` holds for ``setup``."""
@@ -109,7 +104,7 @@ class FigureFrequency:
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         hits = sum(criterion_holds(self.criterion, self.setup.problem({**values, "seed": s}))
-                   for s in _draw_seeds(rng, n))
+                   for s in draw_seeds(rng, n))
         return Estimate.frequency((hits,), int(n), method=f"{n} independent draws of {self.setup.describe()}; "
                                   f"criterion: {self.describe()}", seed=seed_of(rng))
 
@@ -132,7 +127,7 @@ class ActivationComparison:
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         hits = 0
-        for s in _draw_seeds(rng, n):
+        for s in draw_seeds(rng, n):
             mine = self.ratio(self.setup.activation, values, s)
             hits += all(mine < self.ratio(other, values, s) for other in self.others)
         return Estimate.frequency((hits,), int(n), method=f"{n} independent draws; sigma1/sigma2 of "

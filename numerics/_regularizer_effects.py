@@ -21,8 +21,8 @@ from typing import Mapping
 import numpy as np
 from scipy.linalg import svdvals
 
+from ._arrays import draw_seeds
 from ._estimate import Estimate, seed_of
-from ._figure_checks import _draw_seeds
 from ._decomposition import gradient_decomposition
 from ._lowrank_setup import Setup
 from ._weights import inner_weights
@@ -39,7 +39,7 @@ class WeightDecaySpectrum:
         ratio, slack = np.sqrt(m / d), d ** -0.5
         lo, hi = abs(ratio - 1) * (1 - slack), (ratio + 1) * (1 + slack)
         hits = 0
-        for s in _draw_seeds(rng, n):
+        for s in draw_seeds(rng, n):
             sv = svdvals(inner_weights(m, d, "sphere", rng=np.random.default_rng(s)).T)
             hits += bool(sv.min() >= lo and sv.max() <= hi)
         return Estimate.frequency((hits,), int(n), seed=seed_of(rng),
@@ -68,7 +68,7 @@ class InputNoiseSpike:
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         tau = float(values["tau"])
         hits = 0
-        for s in _draw_seeds(rng, n):
+        for s in draw_seeds(rng, n):
             problem = self.setup.problem({**values, "seed": s})
             noise = tau * np.random.default_rng([s, 1]).standard_normal(problem.data.X_B.shape)
             hits += self.s2(problem, tau, noise) < self.s2(problem, 0.0, None)

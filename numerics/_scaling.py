@@ -25,6 +25,7 @@ import numpy as np
 
 from theory import InvalidArgument
 
+from ._arrays import draw_seeds
 from ._estimate import Estimate, seed_of
 from ._lowrank_setup import Setup
 
@@ -75,9 +76,9 @@ class ScalingSlope:
         return x @ np.asarray(logs) / (x @ x)
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        if isinstance(n, (int, np.integer)) and n == 1:
             raise InvalidArgument("n", n, "at least 2 independent draws (a standard error needs two)")
-        seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=int(n))]
+        seeds = draw_seeds(rng, n)
         slopes = np.array([self.slopes(values, s) for s in seeds])
         return Estimate(tuple(slopes.mean(0).tolist()), std_error=tuple((slopes.std(0, ddof=1) / np.sqrt(n)).tolist()),
                         n_samples=int(n), dof=int(n) - 1, seed=seed_of(rng),

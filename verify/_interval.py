@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from numerics import Estimate, confidence_bounds
 from theory import InvalidArgument
 
+from ._verdict import FAIL, PASS
+
 __all__ = ["IntervalComparison", "Range", "compare_interval", "check_ranges"]
 
 
@@ -106,9 +108,9 @@ def explain_interval(outcome: str, c: IntervalComparison) -> str:
     parts = ", ".join(f"[{l_:.4g}, {u:.4g}] vs [{lo:.4g}, {hi:.4g}]"
                       for (lo, hi), l_, u in zip(c.predicted, c.lower, c.upper))
     level = f"confidence intervals at false-fail rate {c.alpha:.3g}"
-    if outcome == "FAIL":
+    if outcome == FAIL:
         return f"a {level.rstrip('s')} lies outside the claimed range: {parts}"
-    if outcome == "PASS":
+    if outcome == PASS:
         return f"the {level} lie inside the claimed ranges: {parts}"
     if c.degenerate:
         return f"inconclusive: {c.degenerate}"
