@@ -28,7 +28,7 @@ the direction exceeds its part orthogonal to it):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import numpy as np
@@ -117,18 +117,19 @@ class ActivationComparison:
     setup: Setup
     others: tuple[str, ...]
 
-    def ratio(self, activation: str, values, seed: int) -> float:
-        dec = Setup(activation, *self._rest()).problem({**values, "seed": seed}).decomposition(k=2)
+    @staticmethod
+    def ratio(problem, activation: str) -> float:
+        """sigma1/sigma2 of G on ``problem``'s draw, with the network's activation set to ``activation``."""
+        own = problem.setup
+        setup = own if activation == own.activation else replace(own, activation=activation, activation_params=())
+        dec = replace(problem, setup=setup).decomposition(k=2)
         return float(dec.singular_values[0] / dec.singular_values[1])
-
-    def _rest(self):
-        s = self.setup
-        return (s.weights, s.target, s.scaling, s.loss, s.mu, s.spike)
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         hits = 0
         for s in draw_seeds(rng, n):
-            mine = self.ratio(self.setup.activation, values, s)
-            hits += all(mine < self.ratio(other, values, s) for other in self.others)
+            problem = self.setup.problem({**values, "seed": s})  # one draw: data, weights and targets
+            mine = self.ratio(problem, self.setup.activation)
+            hits += all(mine < self.ratio(problem, other) for other in self.others)
         return Estimate.frequency((hits,), int(n), method=f"{n} independent draws; sigma1/sigma2 of "
                                   f"{self.setup.activation} below {', '.join(self.others)}", seed=seed_of(rng))
