@@ -37,8 +37,8 @@ FIGURE_DRAWS = 24
 #: Scaling laws: the exponent of n, measured over n = 150..1200 (aspect ratios of the paper), within BAND of the
 #: derived exponent. BAND is the claim's allowance for finite-size corrections, which the heuristic derivation
 #: does not bound: a pilot (12 draws per setting; bench/pilot_scaling.py regenerates it) measured offsets of
-#: +0.012 (NTK) and -0.014 (mean-field) for S2/S1 and +0.024, +0.004 for S1/(gamma sqrt m). A theory with its boundary at 1/3 instead of
-#: 1/4 predicts an S2/S1 exponent 1/6 lower, twice the band away.
+#: +0.012 (NTK) and -0.014 (mean-field) for S2/S1 and +0.024, +0.004 for S1/(gamma sqrt m). A theory with its
+#: boundary at 1/3 instead of 1/4 predicts an S2/S1 exponent 1/6 lower, twice the band away.
 BAND = 0.08
 LADDER = (150, 300, 600, 1200)
 SLOPE_DRAWS = 32
