@@ -26,6 +26,8 @@ from ._figure_checks import CRITERIA, ActivationComparison, FigureFrequency, cri
 from ._illustrations import PhaseGrid, Spectrum, gradient_spectrum, phase_grid
 from ._scaling import SCALING_QUANTITIES, ScalingSlope
 from ._regularizer_effects import InputNoiseSpike, WeightDecaySpectrum
+from ._formula_estimators import (GRADIENT_NORMS, GRADIENT_PARAMETERS, FormulaExpectationMC, FormulaExpectationQuad,
+                                  GradientNorms)
 from ._lowrank_mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC, GaussianMomentsMC,
                           PopulationMu, PopulationMuMC)
 
@@ -48,4 +50,5 @@ __all__ = [
     "CRITERIA", "ActivationComparison", "FigureFrequency", "criterion_holds",
     "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "SCALING_QUANTITIES", "ScalingSlope",
     "InputNoiseSpike", "WeightDecaySpectrum",
+    "GRADIENT_NORMS", "GRADIENT_PARAMETERS", "FormulaExpectationMC", "FormulaExpectationQuad", "GradientNorms",
 ]

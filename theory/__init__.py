@@ -3,7 +3,8 @@
 Public surface: the activation library (symbolic, numpy and mpmath forms);
 Hermite coefficients (exact closed forms for general k, arbitrary-precision
 quadrature elsewhere); dual kernels; Gaussian moments; scoped-precision
-evaluation; parameter domains; and the project's exception family.
+evaluation; parameter domains; formulas parsed from untrusted text by a
+whitelist parser (claims files); and the project's exception family.
 """
 
 from ._activations import Activation, activation, activation_parameters, activations, has_closed_form, x
@@ -18,6 +19,8 @@ from ._gaussian import (PARAMETER_SYMBOLS, QUANTITIES, GaussianMoment, gaussian_
 from ._hermite import hermite_coefficient_expr
 from ._vectorised import derivative_function, moment_function
 from ._moment_predictions import GaussianMoments, VanishingByParity
+from ._formula import CONSTANTS, FUNCTIONS, Formula, FormulaError, parse_formula
+from ._formula_claims import FormulaPrediction, FormulaRange, components
 from ._regimes import REGIME_SCALINGS, REGIME_WEIGHTS, ExponentBand, Regime, derive_lowrank
 
 __all__ = [
@@ -31,4 +34,6 @@ __all__ = [
     "gaussian_moment_value", "s", "split_parameters",
     "derivative_function", "moment_function", "GaussianMoments", "VanishingByParity",
     "REGIME_SCALINGS", "REGIME_WEIGHTS", "ExponentBand", "Regime", "derive_lowrank",
+    "CONSTANTS", "FUNCTIONS", "Formula", "FormulaError", "parse_formula",
+    "FormulaPrediction", "FormulaRange", "components",
 ]

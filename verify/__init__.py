@@ -15,6 +15,7 @@ from . import _catalogue  # noqa: F401  (registers the built-in claims)
 from ._budget import BUDGETS, Budget, budget
 from ._check import DEFAULT_FALSE_FAIL_RATE, DEFAULT_FALSE_PASS_RATE, check, claim_key
 from ._claim import Claim, Kind, Parameter, Provenance
+from ._claims_file import ClaimsFileError, load_claims
 from ._compare import Comparison, compare
 from ._registry import claims, get, register, select
 from ._report import report_dict, write_report
@@ -23,7 +24,7 @@ from ._verdict import FAIL, INCONCLUSIVE, OUTCOMES, PASS, Verdict, decide
 
 __all__ = [
     "Claim", "Kind", "Parameter", "Provenance",
-    "claims", "get", "register", "select",
+    "claims", "get", "register", "select", "load_claims", "ClaimsFileError",
     "check", "claim_key", "DEFAULT_FALSE_FAIL_RATE", "DEFAULT_FALSE_PASS_RATE",
     "Budget", "BUDGETS", "budget",
     "Comparison", "compare",

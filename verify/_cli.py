@@ -19,6 +19,7 @@ from theory import REGIME_SCALINGS, REGIME_WEIGHTS, InvalidArgument, VerifierErr
 from ._budget import BUDGETS
 from ._check import DEFAULT_FALSE_FAIL_RATE
 from ._claim import Claim
+from ._claims_file import load_claims
 from ._registry import get, select
 from ._report import prepare_directory, write_report
 from ._run import run
@@ -63,6 +64,9 @@ def _assignment(text: str) -> tuple[str, float | tuple[float, ...]]:
     return name, values[0] if len(values) == 1 else values
 
 
+_FILE_HELP = "user-defined claims in TOML (repeatable; format: README, 'Your own claims')"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description="Verify closed-form claims against numerics.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -70,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--match", metavar="PATTERN", help="glob over claim ids, or an id prefix")
     show = sub.add_parser("show", help="show one claim in full")
     show.add_argument("claim_id")
+    for p in (listing, show):
+        p.add_argument("--claims-file", metavar="FILE", action="append", default=[], help=_FILE_HELP)
     r = sub.add_parser("run", help="verify claims and write a report")
     r.add_argument("--match", metavar="PATTERN", help="glob over claim ids (gauss.*.mc), or an id prefix (gauss.relu)")
     r.add_argument("--seed", type=_seed, default=0, help="non-negative integer seed (default 0)")
@@ -80,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter of every selected claim that has it (checked against its domain)")
     r.add_argument("--quiet", action="store_true", help="no live progress")
+    r.add_argument("--claims-file", metavar="FILE", action="append", default=[],
+                   help=_FILE_HELP + "; with it, only the files' claims run (--match selects among them)")
     d = sub.add_parser("derive", help="derive a family's regimes symbolically (exponents, boundaries)")
     d.add_argument("family", choices=["lowrank"])
     d.add_argument("--scaling", choices=list(REGIME_SCALINGS), default="ntk")
@@ -105,14 +113,28 @@ def _apply(claims: tuple[Claim, ...], assignments: list[tuple[str, object]]) -> 
     return claims
 
 
-def _list(pattern: str | None) -> int:
-    for c in select(pattern):
+def _pool(files: list[str]) -> tuple[Claim, ...] | None:
+    """The claims of ``files`` (None: the registered ones); an id declared twice across files is an error."""
+    if not files:
+        return None
+    pool: dict[str, Claim] = {}
+    for path in files:
+        for claim in load_claims(path):
+            if claim.id in pool:
+                raise InvalidArgument("--claims-file", path, f"files whose claim ids differ ({claim.id!r} is repeated)")
+            pool[claim.id] = claim
+    return tuple(pool.values())
+
+
+def _list(pattern: str | None, files: list[str]) -> int:
+    for c in select(pattern, _pool(files)):
         print(f"{c.id:45s} {c.kind.value:11s} {c.provenance.describe()}")
     return 0
 
 
-def _show(claim_id: str) -> int:
-    c = get(claim_id)
+def _show(claim_id: str, files: list[str]) -> int:
+    pool = _pool(files)
+    c = get(claim_id) if pool is None or claim_id not in {p.id for p in pool} else select(claim_id, pool)[0]
     print(f"{c.id}: {c.title}\n  kind: {c.kind.value}\n  provenance: {c.provenance.describe()}")
     for name, p in c.parameters.items():
         print(f"  parameter {name} = {p.value} in {p.domain.describe()}")
@@ -141,7 +163,7 @@ class _Progress:
 
 
 def _run(args: argparse.Namespace) -> int:
-    claims = _apply(select(args.match), args.set)
+    claims = _apply(select(args.match, _pool(args.claims_file)), args.set)
     prepare_directory(args.report)
     progress = _Progress(len(claims), args.quiet)
     result = run(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate,
@@ -164,9 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "list":
-            return _list(args.match)
+            return _list(args.match, args.claims_file)
         if args.command == "show":
-            return _show(args.claim_id)
+            return _show(args.claim_id, args.claims_file)
         if args.command == "derive":
             return _derive(args)
         return _run(args)

@@ -37,20 +37,22 @@ def get(claim_id: str) -> Claim:
     return _CLAIMS[claim_id]
 
 
-def select(pattern: str | None) -> tuple[Claim, ...]:
+def select(pattern: str | None, among: tuple[Claim, ...] | None = None) -> tuple[Claim, ...]:
     """Claims whose id matches ``pattern``: a glob (``gauss.*.mc``) or, without wildcards, an id prefix.
 
+    ``among`` defaults to the registered claims (a claims file's claims, say).
     A malformed pattern, or one that matches nothing, is an error.
     """
+    pool = claims() if among is None else tuple(among)
     if pattern is None:
-        return claims()
+        return pool
     if not isinstance(pattern, str) or not _PATTERN.match(pattern) or pattern.count("[") != pattern.count("]"):
         raise InvalidArgument("pattern", pattern, "a glob over claim ids (letters, digits, _ . - * ? [ ] !)")
     if any(c in pattern for c in "*?["):
-        chosen = [c for c in claims() if fnmatch.fnmatchcase(c.id, pattern)]
+        chosen = [c for c in pool if fnmatch.fnmatchcase(c.id, pattern)]
     else:
-        chosen = [c for c in claims() if c.id == pattern or c.id.startswith(pattern.rstrip(".") + ".")]
+        chosen = [c for c in pool if c.id == pattern or c.id.startswith(pattern.rstrip(".") + ".")]
     if not chosen:
-        prefixes = sorted({c.id.split(".")[0] + ".*" for c in claims()})
+        prefixes = sorted({c.id.split(".")[0] + ".*" for c in pool})
         raise InvalidArgument("pattern", pattern, f"a pattern matching at least one claim (families: {', '.join(prefixes)})")
     return tuple(chosen)

@@ -1,0 +1,166 @@
+"""Covers verify/_claims_file.py and verify/_claims_file_estimators.py: user-defined claims in TOML."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import verify
+from verify._claims_file import CLAIM_FIELDS, ClaimsFileError, claims_file_record, load_claims
+from verify._cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "claims.toml"
+
+GOOD = """\
+[[claim]]
+id = "user.relu.mean"
+title = "E[relu(sZ)] = s / sqrt(2 pi)"
+kind = "statistical"
+estimator = "gaussian_expectation"
+integrand = "max(s*Z, 0)"
+prediction = "s/sqrt(2*pi)"
+resolution = 0.02
+provenance = { source = "derived" }
+
+[claim.parameters]
+s = { values = [1.0, 2.0], domain = [0, inf] }
+"""
+
+
+def _write(tmp_path, text, name="claims.toml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def _error(tmp_path, text) -> ClaimsFileError:
+    with pytest.raises(ClaimsFileError) as info:
+        load_claims(_write(tmp_path, text))
+    assert "\n" not in str(info.value)
+    return info.value
+
+
+def test_the_example_file_declares_one_claim_per_estimator():
+    claims = load_claims(EXAMPLE)
+    assert [c.kind.value for c in claims] == ["statistical", "exact", "interval"]
+    assert claims[1].values["w"] == (0.5, 1.0, 1.5, 2.0)  # from/to/num
+    assert claims[0].formula() == "s**2/2" and claims[2].formula() == "in [0, 1/2]"
+    assert all(c.id not in {b.id for b in verify.claims()} for c in claims)  # not registered
+
+
+def test_the_example_file_passes_from_the_command_line(tmp_path, capsys):
+    assert main(["run", "--claims-file", str(EXAMPLE), "--report", str(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "3 PASS, 0 FAIL, 0 INCONCLUSIVE" in out
+
+
+def test_a_wrong_user_claim_fails_with_prediction_estimate_and_interval(tmp_path, capsys):
+    path = _write(tmp_path, GOOD.replace('prediction = "s/sqrt(2*pi)"', 'prediction = "1.1*s/sqrt(2*pi)"'))
+    assert main(["run", "--claims-file", str(path), "--report", str(tmp_path / "r"), "--quiet"]) == 1
+    claim = load_claims(path)[0]
+    verdict = verify.check(claim, seed=0)
+    assert verdict.outcome == verify.FAIL
+    from verify._evidence import evidence_text
+    text = evidence_text(verdict)
+    assert "predicted 0.438" in text and "estimate 0.39" in text and "confidence interval [" in text
+
+
+def test_malicious_formula_is_rejected_at_its_line_and_nothing_runs(tmp_path):
+    target = tmp_path / "pwned"
+    err = _error(tmp_path, GOOD.replace('prediction = "s/sqrt(2*pi)"',
+                                        f'prediction = "__import__(\'os\').system(\'touch {target}\')"'))
+    assert err.line == 7 and "unknown function '__import__' at column 1" in str(err)
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("old, new, line, words", [
+    ('prediction = "s/sqrt(2*pi)"', 'prediction = "s/sqrt(2*pi) + q"', 7, ["unknown symbol 'q'", "allowed: symbols s"]),
+    ('integrand = "max(s*Z, 0)"', 'integrand = "relu(s*Z)"', 6, ["unknown function 'relu'", "functions abs,"]),
+    ('prediction = "s/sqrt(2*pi)"', 'prediction = "s/sqrt(2*pi"', 7, ["end of formula"]),
+    ('prediction = "s/sqrt(2*pi)"', 'prediction = "s.real"', 7, ["unexpected character '.'"]),
+    ('prediction = "s/sqrt(2*pi)"', 'prediction = "(lambda: s)()"', 7, ["unknown symbol 'lambda'"]),
+    ('kind = "statistical"\n', 'kind = "statistical"\ntitel = "x"\n', 5, ["unknown field 'titel'", "allowed: id, title"]),
+    ('resolution = 0.02\n', '', 1, ["missing field 'resolution'", "required fields: id, title"]),
+    ('estimator = "gaussian_expectation"', 'estimator = "gaussian"', 5, ["unknown estimator 'gaussian'",
+                                                                         "gaussian_expectation_quad, gradient_norms"]),
+    ('kind = "statistical"', 'kind = "exact"', 4, ["supports kind statistical or interval"]),
+    ('values = [1.0, 2.0], domain = [0, inf]', 'values = [-1.0, 2.0], domain = [0, inf]', 12, ["outside its domain [0, inf)"]),
+    ('values = [1.0, 2.0], domain = [0, inf]', 'value = "1"', 12, ["must be a finite number"]),
+    ('prediction = "s/sqrt(2*pi)"', 'prediction = "log(s - 1)"', 7, ["real finite value"]),
+    ('provenance = { source = "derived" }', 'provenance = { source = "paper" }', 9, ["arxiv, version and locator"]),
+    ('prediction = "s/sqrt(2*pi)"', 'range = [0, 1]', 7, ["only interval claims take a range"]),
+    ('prediction = "s/sqrt(2*pi)"\n', '', 1, ["missing field 'prediction'"]),
+    ('resolution = 0.02', 'resolution = 2', 8, ["resolution"]),
+])
+def test_mistakes_give_one_line_with_the_line_and_what_is_allowed(tmp_path, old, new, line, words):
+    assert old in GOOD
+    err = _error(tmp_path, GOOD.replace(old, new))
+    assert err.line == line, str(err)
+    assert str(err).startswith(f"{tmp_path / 'claims.toml'}:{line}: claim") or "TOML" in str(err)
+    for w in words:
+        assert w in str(err)
+
+
+def test_toml_syntax_errors_name_their_line(tmp_path):
+    err = _error(tmp_path, GOOD.replace('resolution = 0.02', 'resolution = = 0.02'))
+    assert err.line == 8 and "TOML syntax error" in str(err)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", ["no [[claim]] tables"]),
+    ("title = 'x'\n", ["unknown top-level key 'title'"]),
+    (GOOD + "\n" + GOOD, ["already declared above"]),
+    (GOOD.replace("user.relu.mean", "gauss.relu.mean_derivative.mc"), ["already a built-in claim"]),
+    (GOOD.replace("user.relu.mean", "User Claim"), ["dotted lower-case slug"]),
+])
+def test_file_level_mistakes(tmp_path, text, words):
+    err = _error(tmp_path, text)
+    for w in words:
+        assert w in str(err)
+
+
+def test_interval_claims_take_a_range_of_formulas_or_numbers(tmp_path):
+    text = GOOD.replace('kind = "statistical"', 'kind = "interval"').replace(
+        'prediction = "s/sqrt(2*pi)"', 'range = ["s/3", inf]')
+    claim = load_claims(_write(tmp_path, text))[0]
+    assert claim.prediction(claim.values, dps=15) == ((1 / 3, float("inf")), (2 / 3, float("inf")))
+    assert verify.check(claim, seed=0).outcome == verify.PASS  # E = s/sqrt(2 pi) = 0.399 s > s/3
+    err = _error(tmp_path, text.replace('range = ["s/3", inf]', 'range = ["s", "s/2"]'))
+    assert "lo <= hi" in str(err)
+
+
+def test_gradient_norms_needs_its_parameters_and_a_known_setup(tmp_path):
+    base = EXAMPLE.read_text()
+    err = _error(tmp_path, base.replace("nu = 0.0\n", ""))
+    assert "needs parameters n, d, m, nu; missing nu" in str(err)
+    err = _error(tmp_path, base.replace('activation = "relu"', 'activation = "relux"'))
+    assert "unknown activation 'relux'" in str(err) and "setup" in str(err)
+    err = _error(tmp_path, base.replace('scaling = "ntk"', 'scale = "ntk"'))
+    assert "unknown key 'scale'" in str(err)
+    err = _error(tmp_path, base.replace("n = 200", "n = 200.5"))
+    assert "integers >= 1" in str(err)
+
+
+@pytest.mark.parametrize("argv_tail", [[], ["--match", "nothing.here"]])
+def test_cli_exits_2_with_one_line_for_a_bad_file(tmp_path, capsys, argv_tail):
+    path = _write(tmp_path, GOOD.replace('prediction = "s/sqrt(2*pi)"', 'prediction = "q"'))
+    for command in (["run", "--report", str(tmp_path / "r")], ["list"]):
+        assert main([*command, "--claims-file", str(path), *argv_tail]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and f"{path}:7:" in err and "unknown symbol 'q'" in err
+
+
+def test_cli_reports_a_missing_file(tmp_path, capsys):
+    assert main(["list", "--claims-file", str(tmp_path / "absent.toml")]) == 2
+    assert "--claims-file" in capsys.readouterr().err
+
+
+def test_the_record_hashes_the_file(tmp_path):
+    path = _write(tmp_path, GOOD)
+    record = claims_file_record(path)
+    assert record["path"] == str(path) and len(record["sha256"]) == 64
+
+
+def test_every_field_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert all(f"`{field}`" in readme for field in CLAIM_FIELDS)

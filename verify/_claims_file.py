@@ -1,0 +1,325 @@
+r"""User-defined claims from a TOML file: ``python -m verify run --claims-file FILE``.
+
+A file holds ``[[claim]]`` tables (format and example: README, "Your own
+claims"; ``examples/claims.toml``)::
+
+    [[claim]]
+    id = "user.relu.second_moment"
+    title = "E[relu(sZ)^2] = s^2/2"
+    kind = "statistical"                 # statistical | exact | interval
+    estimator = "gaussian_expectation"   # see ESTIMATORS
+    integrand = "max(s*Z, 0)^2"
+    prediction = "s^2/2"
+    resolution = 0.01
+    parameters = { s = { values = [0.5, 1.0, 2.0], domain = [0, inf] } }
+    provenance = { source = "derived", note = "Gaussian integral" }
+
+Formulas are parsed by :func:`theory.parse_formula`, a whitelist parser
+(numbers, declared symbols, + - * / ^, a fixed list of functions): the file's
+text is never evaluated as Python. Any mistake (TOML syntax, a missing or
+unknown field, an unknown symbol or function, a value outside its domain) is
+a :class:`ClaimsFileError`, one line ``FILE:LINE: what; allowed: ...``, and the
+command exits with status 2 before anything runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import tomllib
+from pathlib import Path
+from typing import Mapping
+
+from theory import (REAL, FormulaPrediction, FormulaRange, Interval, InvalidArgument, VerifierError, parse_formula)
+
+from ._claim import Claim, Kind, Parameter, Provenance
+from ._claims_file_estimators import ESTIMATORS, SETUP_FIELDS, EstimatorSpec
+from ._interval import check_ranges
+from ._registry import claims as registered
+
+__all__ = ["ClaimsFileError", "load_claims", "claims_file_record", "CLAIM_FIELDS"]
+
+_REQUIRED = ("id", "title", "kind", "estimator", "resolution", "provenance")
+_OPTIONAL = ("prediction", "range", "parameters", "assumptions", "dps", "n_start", "scale_floor",
+             "integrand", "statistic", "breakpoints", "setup")
+#: Every field a ``[[claim]]`` table may have.
+CLAIM_FIELDS = _REQUIRED + _OPTIONAL
+_PROVENANCE_FIELDS = ("source", "arxiv", "version", "locator", "note")
+_PARAMETER_FIELDS = ("value", "values", "from", "to", "num", "spacing", "domain")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_MAX_BYTES = 1 << 20
+_MAX_SWEEP = 10_000
+
+
+class ClaimsFileError(VerifierError, ValueError):
+    """A claims file that cannot be read: ``str(err)`` is ``FILE:LINE: message``."""
+
+    def __init__(self, path: str, line: int, message: str):
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: {message}")
+
+
+class _Lines:
+    """Line numbers of ``[[claim]]`` tables and of the fields inside them (tomllib keeps no positions)."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.headers = [i + 1 for i, line in enumerate(self.lines) if re.match(r"^\s*\[\[\s*claim\s*\]\]", line)]
+
+    def of(self, index: int, *keys: str) -> int:
+        start = self.headers[index] if index < len(self.headers) else 1
+        end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
+        for key in reversed(keys):
+            pattern = re.compile(rf"^\s*(\[\s*claim\.)?\"?{re.escape(key)}\"?\s*(=|\]|\.)|[{{,]\s*{re.escape(key)}\s*=")
+            for number in range(start, end):
+                if pattern.search(self.lines[number - 1]):
+                    return number
+        return start
+
+
+class _Table:
+    """One ``[[claim]]`` table with its index, so every error names its line."""
+
+    def __init__(self, path: str, lines: _Lines, index: int, table: Mapping[str, object]):
+        self.path, self.lines, self.index, self.table = path, lines, index, table
+        self.label = f"claim {table.get('id')!r}" if isinstance(table.get("id"), str) else f"claim #{index + 1}"
+
+    def error(self, message: str, *keys: str) -> ClaimsFileError:
+        where = f" field '{'.'.join(keys)}'" if keys else ""
+        return ClaimsFileError(self.path, self.lines.of(self.index, *keys), f"{self.label}{where}: {message}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], what: str, default: object = None) -> object:
+        if key not in self.table:
+            if key in _REQUIRED:
+                raise self.error(f"missing field '{key}' ({what}); required fields: {', '.join(_REQUIRED)}")
+            return default
+        value, kinds = self.table[key], (kind if isinstance(kind, tuple) else (kind,))
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            raise self.error(f"must be {what}, got {value!r}", key)
+        return value
+
+
+def _number(t: _Table, value: object, keys: tuple[str, ...], finite: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) \
+            or (finite and math.isinf(value)):
+        raise t.error(f"must be a {'finite ' if finite else ''}number, got {value!r}", *keys)
+    return value
+
+
+def _sweep(t: _Table, name: str, spec: Mapping[str, object]) -> tuple[float, ...]:
+    keys = ("parameters", name)
+    for k in ("from", "to", "num"):
+        if k not in spec:
+            raise t.error(f"a range needs from, to and num (got {sorted(spec)})", *keys)
+    lo, hi = _number(t, spec["from"], keys), _number(t, spec["to"], keys)
+    num = spec["num"]
+    if isinstance(num, bool) or not isinstance(num, int) or not 2 <= num <= _MAX_SWEEP:
+        raise t.error(f"num must be an integer in [2, {_MAX_SWEEP}], got {num!r}", *keys)
+    spacing = spec.get("spacing", "linear")
+    if spacing == "linear":
+        return tuple(lo + (hi - lo) * k / (num - 1) for k in range(num))
+    if spacing == "log" and lo > 0 and hi > 0:
+        return tuple(lo * (hi / lo) ** (k / (num - 1)) for k in range(num))
+    raise t.error(f"spacing must be 'linear' or 'log' (log needs from, to > 0), got {spacing!r}", *keys)
+
+
+def _parameter(t: _Table, name: str, raw: object) -> Parameter:
+    keys = ("parameters", name)
+    spec = raw if isinstance(raw, dict) else {"values" if isinstance(raw, list) else "value": raw}
+    unknown = sorted(set(spec) - set(_PARAMETER_FIELDS))
+    if unknown:
+        raise t.error(f"unknown key {unknown[0]!r}; allowed: {', '.join(_PARAMETER_FIELDS)}", *keys)
+    given = [k for k in ("value", "values", "from") if k in spec]
+    if len(given) != 1:
+        raise t.error("give exactly one of value = x, values = [x, ...] or from/to/num", *keys)
+    if "from" in spec:
+        value = _sweep(t, name, spec)
+    elif "values" in spec:
+        if not isinstance(spec["values"], list) or not 1 <= len(spec["values"]) <= _MAX_SWEEP:
+            raise t.error(f"values must be a list of 1 to {_MAX_SWEEP} numbers", *keys)
+        value = tuple(_number(t, v, keys) for v in spec["values"])
+    else:
+        value = _number(t, spec["value"], keys)
+    domain = REAL
+    if "domain" in spec:
+        ends = spec["domain"]
+        if not (isinstance(ends, list) and len(ends) == 2):
+            raise t.error(f"domain must be [lo, hi] (inf allowed), got {ends!r}", *keys)
+        lo, hi = (_number(t, e, keys, finite=False) for e in ends)
+        if lo > hi:
+            raise t.error(f"domain [{lo}, {hi}] is empty", *keys)
+        domain = Interval(lo, hi)
+    try:
+        return Parameter(value, domain, vector=isinstance(value, tuple))
+    except InvalidArgument:
+        raise t.error(f"value {value!r} lies outside its domain {domain.describe()}", *keys) from None
+
+
+def _parameters(t: _Table, spec: EstimatorSpec) -> dict[str, Parameter]:
+    raw = t.get("parameters", dict, "a table of name = value", {})
+    reserved = set(spec.variables) | {"pi"}
+    params = {}
+    for name, value in raw.items():
+        if not _NAME.match(name) or name in reserved:
+            raise t.error(f"parameter name {name!r} is not allowed (a letter then letters, digits or _; "
+                          f"not {', '.join(sorted(reserved))})", "parameters", name)
+        params[name] = _parameter(t, name, value)
+    missing = [p for p in spec.parameters if p not in params]
+    if missing:
+        raise t.error(f"estimator {spec.name!r} needs parameters {', '.join(spec.parameters)}; missing "
+                      f"{', '.join(missing)}", "parameters")
+    for name in spec.integer_parameters:
+        values = params[name].value if isinstance(params[name].value, tuple) else (params[name].value,)
+        if not all(float(v).is_integer() and v >= 1 for v in values):
+            raise t.error(f"must be integers >= 1, got {params[name].value!r}", "parameters", name)
+    return params
+
+
+def _formula(t: _Table, key: str, symbols: tuple[str, ...]):
+    text = t.get(key, str, "a formula (a string)")
+    if text is None:
+        raise t.error(f"missing field '{key}' (a formula in {', '.join(symbols) or 'numbers only'})")
+    try:
+        return parse_formula(text, symbols)
+    except InvalidArgument as exc:
+        raise t.error(str(exc), key) from None
+
+
+def _range_end(t: _Table, value: object, symbols: tuple[str, ...]):
+    if isinstance(value, str):
+        try:
+            return parse_formula(value, symbols)
+        except InvalidArgument as exc:
+            raise t.error(str(exc), "range") from None
+    return float(_number(t, value, ("range",), finite=False))
+
+
+def _prediction(t: _Table, kind: str, symbols: tuple[str, ...]):
+    if kind == "interval":
+        ends = t.get("range", list, "[lo, hi]: formulas or numbers (inf allowed)")
+        if "prediction" in t.table or ends is None or len(ends) != 2:
+            raise t.error("an interval claim states range = [lo, hi] (formulas or numbers) instead of a prediction",
+                          "range")
+        return FormulaRange(*(_range_end(t, e, symbols) for e in ends))
+    if "range" in t.table:
+        raise t.error(f"only interval claims take a range; a {kind} claim states a prediction", "range")
+    return FormulaPrediction(_formula(t, "prediction", symbols))
+
+
+def _claim(t: _Table) -> Claim:
+    unknown = sorted(set(t.table) - set(CLAIM_FIELDS))
+    if unknown:
+        raise t.error(f"unknown field {unknown[0]!r}; allowed: {', '.join(CLAIM_FIELDS)}", unknown[0])
+    name = t.get("estimator", str, f"one of {', '.join(ESTIMATORS)}")
+    if name not in ESTIMATORS:
+        raise t.error(f"unknown estimator {name!r}; allowed: {', '.join(ESTIMATORS)}", "estimator")
+    spec = ESTIMATORS[name]
+    kind = t.get("kind", str, "a kind")
+    if kind not in spec.kinds:
+        raise t.error(f"estimator {name!r} supports kind {' or '.join(spec.kinds)}, got {kind!r}", "kind")
+    for key in ("integrand", "statistic", "breakpoints", "setup"):
+        if key in t.table and key != spec.formula_field and key not in spec.optional:
+            raise t.error(f"estimator {name!r} takes no field '{key}'", key)
+    params = _parameters(t, spec)
+    symbols = tuple(params)
+    prediction = _prediction(t, kind, symbols)
+    estimator = _estimator(t, spec, symbols)
+    provenance = _provenance(t)
+    fields = dict(id=t.get("id", str, "a dotted id"), title=t.get("title", str, "a one-line statement"),
+                  resolution=t.get("resolution", (int, float), "a number in (0, 1)"),
+                  assumptions=tuple(t.get("assumptions", list, "a list of strings", [])),
+                  dps=t.get("dps", int, "an integer >= 5", 30),
+                  n_start=t.get("n_start", int, "an integer >= 2", spec.n_start),
+                  scale_floor=t.get("scale_floor", (int, float), "a number >= 0", 0.0))
+    if not all(isinstance(a, str) for a in fields["assumptions"]):
+        raise t.error("must be a list of strings", "assumptions")
+    try:
+        claim = Claim(provenance=provenance, parameters=params, prediction=prediction, estimator=estimator,
+                      kind=Kind(kind), **fields)
+    except InvalidArgument as exc:
+        raise t.error(str(exc), *([exc.name] if exc.name in CLAIM_FIELDS else [])) from None
+    _evaluate_prediction(t, claim)
+    return claim
+
+
+def _estimator(t: _Table, spec: EstimatorSpec, symbols: tuple[str, ...]):
+    formula = _formula(t, spec.formula_field, symbols + spec.variables)
+    setup = t.get("setup", dict, "a table", {})
+    unknown = sorted(set(setup) - set(SETUP_FIELDS))
+    if unknown:
+        raise t.error(f"unknown key {unknown[0]!r}; allowed: {', '.join(SETUP_FIELDS)}", "setup", unknown[0])
+    breakpoints = t.get("breakpoints", list, "a list of numbers (Z values)", [])
+    for b in breakpoints:
+        _number(t, b, ("breakpoints",))
+    try:
+        return spec.build(formula, t.table)
+    except VerifierError as exc:  # an unknown activation is an UnknownName, a bad weights name an InvalidArgument
+        raise t.error(str(exc), spec.formula_field if "statistic" in str(exc) else "setup") from None
+
+
+def _provenance(t: _Table) -> Provenance:
+    raw = t.get("provenance", dict, "a table with source = paper | derived | observed")
+    unknown = sorted(set(raw) - set(_PROVENANCE_FIELDS))
+    if unknown:
+        raise t.error(f"unknown key {unknown[0]!r}; allowed: {', '.join(_PROVENANCE_FIELDS)}", "provenance")
+    if "source" not in raw or not all(isinstance(v, str) for v in raw.values()):
+        raise t.error("needs source = \"paper\" | \"derived\" | \"observed\" (all values strings)", "provenance")
+    try:
+        return Provenance(**raw)
+    except InvalidArgument as exc:
+        raise t.error(str(exc), "provenance") from None
+
+
+def _evaluate_prediction(t: _Table, claim: Claim) -> None:
+    """Evaluate the prediction once at load, so a formula that is not real there fails before the run."""
+    key = "range" if claim.kind is Kind.INTERVAL else "prediction"
+    try:
+        predicted = claim.prediction(claim.values, dps=15)
+        if claim.kind is Kind.INTERVAL:
+            check_ranges(predicted)
+    except InvalidArgument as exc:
+        raise t.error(str(exc), key) from None
+
+
+def _read(path: Path) -> str:
+    try:
+        if path.stat().st_size > _MAX_BYTES:
+            raise ClaimsFileError(str(path), 1, f"file is larger than {_MAX_BYTES} bytes")
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidArgument("--claims-file", str(path), f"a readable UTF-8 TOML file ({exc})") from None
+
+
+def load_claims(path: str | Path) -> tuple[Claim, ...]:
+    """The claims declared in the TOML file at ``path`` (not registered); :class:`ClaimsFileError` if any is wrong."""
+    path = Path(path)
+    text = _read(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise ClaimsFileError(str(path), int(found.group(1)) if found else 1, f"TOML syntax error: {exc}") from None
+    lines = _Lines(text)
+    extra = sorted(set(data) - {"claim"})
+    if extra:
+        line = next((i + 1 for i, s in enumerate(lines.lines) if s.lstrip().startswith(extra[0])), 1)
+        raise ClaimsFileError(str(path), line, f"unknown top-level key {extra[0]!r}; a claims file holds [[claim]] tables")
+    tables = data.get("claim")
+    if not isinstance(tables, list) or not tables:
+        raise ClaimsFileError(str(path), 1, "no [[claim]] tables; see examples/claims.toml")
+    builtin = {c.id for c in registered()}
+    loaded: dict[str, Claim] = {}
+    for index, table in enumerate(tables):
+        t = _Table(str(path), lines, index, table)
+        claim = _claim(t)
+        if claim.id in loaded or claim.id in builtin:
+            raise t.error(f"id {claim.id!r} is already {'declared above' if claim.id in loaded else 'a built-in claim'}",
+                          "id")
+        loaded[claim.id] = claim
+    return tuple(loaded.values())
+
+
+def claims_file_record(path: str | Path) -> dict[str, str]:
+    """A claims file's provenance for reports: its path and the SHA-256 of its bytes."""
+    return {"path": str(path), "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
