@@ -9,27 +9,61 @@ The flow for one claim (see :func:`check`)::
     write_report(run([...]), "verify-report")                        # report
 """
 
-from theory import InvalidArgument, NoConvergence, UnknownName, VerifierError
+from __future__ import annotations
 
-from . import _catalogue  # noqa: F401  (registers the built-in claims)
-from ._budget import BUDGETS, Budget, budget
-from ._check import DEFAULT_FALSE_FAIL_RATE, DEFAULT_FALSE_PASS_RATE, check, claim_key
-from ._claim import Claim, Kind, Parameter, Provenance
-from ._claims_file import ClaimsFileError, load_claims
-from ._compare import Comparison, compare
-from ._registry import claims, get, register, select
-from ._report import report_dict, write_report
-from ._run import RunResult, per_claim_rate, run
-from ._verdict import FAIL, INCONCLUSIVE, OUTCOMES, PASS, Verdict, decide
+import importlib
 
-__all__ = [
-    "Claim", "Kind", "Parameter", "Provenance",
-    "claims", "get", "register", "select", "load_claims", "ClaimsFileError",
-    "check", "claim_key", "DEFAULT_FALSE_FAIL_RATE", "DEFAULT_FALSE_PASS_RATE",
-    "Budget", "BUDGETS", "budget",
-    "Comparison", "compare",
-    "Verdict", "decide", "PASS", "FAIL", "INCONCLUSIVE", "OUTCOMES",
-    "RunResult", "run", "per_claim_rate",
-    "report_dict", "write_report",
-    "VerifierError", "InvalidArgument", "UnknownName", "NoConvergence",
-]
+#: public name -> the module defining it. Imports are lazy (PEP 562): ``import verify`` costs
+#: nothing until a name is used, so the pytest plugin, loaded by every pytest run, is free when
+#: inert; the built-in claims are registered on the registry's first use.
+_EXPORTS = {
+    "InvalidArgument": "theory",
+    "NoConvergence": "theory",
+    "UnknownName": "theory",
+    "VerifierError": "theory",
+    "BUDGETS": "._budget",
+    "Budget": "._budget",
+    "budget": "._budget",
+    "DEFAULT_FALSE_FAIL_RATE": "._check",
+    "DEFAULT_FALSE_PASS_RATE": "._check",
+    "check": "._check",
+    "claim_key": "._check",
+    "Claim": "._claim",
+    "Kind": "._claim",
+    "Parameter": "._claim",
+    "Provenance": "._claim",
+    "ClaimsFileError": "._claims_file",
+    "load_claims": "._claims_file",
+    "Comparison": "._compare",
+    "compare": "._compare",
+    "claims": "._registry",
+    "get": "._registry",
+    "register": "._registry",
+    "select": "._registry",
+    "report_dict": "._report",
+    "write_report": "._report",
+    "RunResult": "._run",
+    "per_claim_rate": "._run",
+    "run": "._run",
+    "FAIL": "._verdict",
+    "INCONCLUSIVE": "._verdict",
+    "OUTCOMES": "._verdict",
+    "PASS": "._verdict",
+    "Verdict": "._verdict",
+    "decide": "._verdict",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'verify' has no attribute {name!r}")
+    module = _EXPORTS[name]
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

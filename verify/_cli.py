@@ -168,7 +168,7 @@ def _run(args: argparse.Namespace) -> int:
     progress = _Progress(len(claims), args.quiet)
     result = run(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate,
                  progress=progress.look, on_verdict=progress.verdict)
-    paths = write_report(result, args.report)
+    paths = write_report(result, args.report, claims_files=args.claims_file)
     width = max(len(v.claim.id) for v in result.verdicts) if result.verdicts else 10
     print(f"{'claim':{width}s}  {'outcome':12s}  {'min.detect':>10s}  {'resolution':>10s}")
     for v in result.verdicts:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["environment"]
+__all__ = ["environment", "machine_text"]
 
 _PACKAGES = ("theory-verifier", "numpy", "scipy", "sympy", "mpmath", "matplotlib")
 
@@ -33,11 +34,23 @@ def _git() -> dict[str, object]:
 
 
 def environment() -> dict[str, object]:
-    """Package versions, Python, platform, machine and git state (commit, dirty)."""
+    """Package versions, Python, platform, machine (hostname, architecture, processor, CPU count) and git state."""
     return {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "machine": platform.machine(),
+        "hostname": platform.node() or None,
+        "processor": platform.processor() or None,
+        "cpu_count": os.cpu_count(),
         "packages": {name: _version(name) for name in _PACKAGES},
         "git": _git(),
     }
+
+
+def machine_text(run: dict) -> str:
+    """The machine of a report's run dict in one line: hostname, platform, processor, CPUs, Python."""
+    cpus = run.get("cpu_count")
+    parts = [run.get("hostname") or "unknown host", run.get("platform"), run.get("processor"),
+             f"{cpus} CPU{'s' if cpus != 1 else ''}" if cpus else None,
+             f"Python {run['python']}" if run.get("python") else None]
+    return ", ".join(str(p) for p in parts if p)

@@ -12,11 +12,21 @@ from ._claim import Claim
 __all__ = ["register", "claims", "get", "select"]
 
 _CLAIMS: dict[str, Claim] = {}
+_LOADED = False
+
+
+def _load_catalogue() -> None:
+    """Register the built-in claims on first use (``import verify`` stays cheap: the pytest plugin imports it)."""
+    global _LOADED
+    if not _LOADED:
+        _LOADED = True
+        from . import _catalogue  # noqa: F401  (importing it registers the built-in claims)
 _PATTERN = re.compile(r"^[a-z0-9_.*?\[\]!-]+$")
 
 
 def register(claim: Claim, *, replace: bool = False) -> Claim:
     """Add ``claim`` to the registry; an id already taken is an error unless ``replace``."""
+    _load_catalogue()
     if not isinstance(claim, Claim):
         raise InvalidArgument("claim", type(claim).__name__, "a verify.Claim")
     if claim.id in _CLAIMS and not replace:
@@ -27,11 +37,13 @@ def register(claim: Claim, *, replace: bool = False) -> Claim:
 
 def claims() -> tuple[Claim, ...]:
     """Every registered claim, sorted by id."""
+    _load_catalogue()
     return tuple(_CLAIMS[k] for k in sorted(_CLAIMS))
 
 
 def get(claim_id: str) -> Claim:
     """The claim registered under ``claim_id``."""
+    _load_catalogue()
     if claim_id not in _CLAIMS:
         raise UnknownName("claim id", claim_id, list(_CLAIMS))
     return _CLAIMS[claim_id]

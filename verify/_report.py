@@ -1,17 +1,28 @@
-"""Reports of a run: ``report.json`` (machine-readable), ``report.md`` and ``discrepancies.png``."""
+"""Reports of a run, all from one plain-data record (:func:`report_dict`).
+
+``report.json`` (machine-readable), ``report.md``, ``discrepancies.png`` and each
+claim's illustrations (``<claim id>.<k>.png``) are written here; the
+self-contained ``report.html`` (:mod:`verify._html`), ``junit.xml`` for CI test
+views (:mod:`verify._junit`) and the CI job summary ``summary.md``
+(:mod:`verify._summary`) live in their own modules. Every format records the
+run's provenance: package versions, git commit and dirty flag, seed, budget,
+false-fail rates, machine, start time and duration.
+"""
 
 from __future__ import annotations
 
 import json
-import sys
 import math
+import sys
 from pathlib import Path
+from typing import Sequence
 
 import mpmath
 
 from theory import InvalidArgument
 
-from ._environment import environment
+from ._claims_file import claims_file_record
+from ._environment import environment, machine_text
 from ._interval import IntervalComparison
 from ._run import RunResult, per_claim_rate
 from ._verdict import Verdict
@@ -79,17 +90,39 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "alpha_spent": _num(v.alpha_spent, None),
         "samples_needed": v.samples_needed,
         "seconds": round(v.seconds, 4),
-        "looks": [{"n_samples": c.estimate.n_samples, "estimate": _nums(c.estimate.value, c.estimate.dps),
-                   "error": _nums(c.estimate.error, None), "alpha": _num(c.alpha, None),
-                   "relative_discrepancy": _num(c.relative_discrepancy, None),
-                   "min_detectable": _num(c.relative_detectable, None)}
-                  for c in v.looks],
+        "looks": [_look(c) for c in v.looks],
     }
     return record
 
 
-def report_dict(result: RunResult) -> dict[str, object]:
-    """Everything a report holds, as plain JSON-able data."""
+def _ends(values) -> list[float | None]:
+    """Interval ends as floats; an infinite end is None."""
+    return [float(x) if math.isfinite(float(x)) else None for x in values]
+
+
+def _look(c) -> dict[str, object]:
+    """One sequential look: sample size, estimate and, per component, discrepancy and radius.
+
+    ``discrepancy`` and ``radius`` are relative to the prediction's scale (absolute for an
+    interval claim, which also records its confidence ``lower``/``upper`` ends and the ranges).
+    """
+    look: dict[str, object] = {
+        "n_samples": c.estimate.n_samples, "estimate": _nums(c.estimate.value, c.estimate.dps),
+        "error": _nums(c.estimate.error, None), "alpha": _num(c.alpha, None),
+        "relative_discrepancy": _num(c.relative_discrepancy, None),
+        "min_detectable": _num(c.relative_detectable, None),
+        "discrepancy": _nums(c.discrepancy, None),
+        "radius": _nums(c.radius, None) if not isinstance(c, IntervalComparison) else None}
+    if isinstance(c, IntervalComparison):
+        look.update(radius=_ends(c.radius), lower=_ends(c.lower), upper=_ends(c.upper), predicted=_predicted(c, None))
+    return look
+
+
+def report_dict(result: RunResult, *, claims_files: Sequence[str | Path] = ()) -> dict[str, object]:
+    """Everything a report holds, as plain JSON-able data.
+
+    ``claims_files`` (user claims in TOML) are recorded with the SHA-256 of their bytes.
+    """
     claims = [v.claim for v in result.verdicts]
     return {
         "run": {
@@ -103,6 +136,7 @@ def report_dict(result: RunResult) -> dict[str, object]:
             "selected": result.selected, "interrupted": result.interrupted,
             "counts": result.counts(),
             **environment(),
+            **({"claims_files": [claims_file_record(f) for f in claims_files]} if claims_files else {}),
         },
         "claims": [_claim_record(v) for v in result.verdicts],
     }
@@ -117,9 +151,11 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
         f"- outcome counts: {counts}" + (" (**interrupted**)" if run["interrupted"] else ""),
         f"- seed {run['seed']}, budget `{run['budget']}`, false-fail rate {run['false_fail_rate']:g} for the run "
         f"({run['false_fail_rate_per_claim'] or 0:.3g} per statistical claim), false-pass rate {run['false_pass_rate']:g}",
-        f"- started {run['started']}, {run['seconds']:.1f} s; Python {run['python']} on {run['platform']}",
+        f"- started {run['started']}, {run['seconds']:.1f} s; machine: {machine_text(run)}",
         f"- git {git['commit'] or 'unknown'}{' (dirty)' if git['dirty'] else ''}; "
         + ", ".join(f"{k} {v}" for k, v in run["packages"].items()),
+        *(["- claims files: " + ", ".join(f"`{f['path']}` (sha256 {f['sha256'][:12]})" for f in run["claims_files"])]
+          if run.get("claims_files") else []),
         "",
         "| claim | kind | outcome | rel. discrepancy | min. detectable | resolution | samples | seconds |",
         "|---|---|---|---|---|---|---|---|",
@@ -190,17 +226,23 @@ def prepare_directory(directory: str | Path) -> Path:
     return out
 
 
-def write_report(result: RunResult, directory: str | Path) -> dict[str, Path]:
-    """Write ``report.json``, ``report.md`` and ``discrepancies.png`` into ``directory``."""
+def write_report(result: RunResult, directory: str | Path, *,
+                 claims_files: Sequence[str | Path] = ()) -> dict[str, Path]:
+    """Write every report of ``result`` into ``directory``; returns the paths by format.
+
+    Keys: ``json`` (report.json), ``markdown`` (report.md), ``html`` (report.html, one
+    self-contained file), ``junit`` (junit.xml), ``summary`` (summary.md, for a CI job
+    summary) and ``plot`` (discrepancies.png, when some claim got a look).
+    """
     out = prepare_directory(directory)
     try:
-        return _write(result, out)
+        return _write(result, out, claims_files)
     except OSError as exc:
         raise InvalidArgument("--report", str(directory), f"a writable directory ({exc.strerror or exc})") from None
 
 
-def _write(result: RunResult, out: Path) -> dict[str, Path]:
-    data = report_dict(result)
+def _write(result: RunResult, out: Path, claims_files: Sequence[str | Path]) -> dict[str, Path]:
+    data = report_dict(result, claims_files=claims_files)
     paths = {"json": out / "report.json", "markdown": out / "report.md"}
     paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
     plot = out / "discrepancies.png"
@@ -212,6 +254,13 @@ def _write(result: RunResult, out: Path) -> dict[str, Path]:
         record["pictures"] = pictures.get(record["id"], [])
     paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
     paths["markdown"].write_text(_markdown(data, plot.name if has_plot else None))
+    from ._html import write_html
+    from ._junit import write_junit
+    from ._summary import write_summary
+
+    paths["html"] = write_html(result, data, out, overview=plot.name if has_plot else None)
+    paths["junit"] = write_junit(result, data, out / "junit.xml")
+    paths["summary"] = write_summary(data, out / "summary.md")
     return paths
 
 
