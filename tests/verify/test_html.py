@@ -1,4 +1,7 @@
-"""Covers verify/_html.py and verify/_html_plots.py (report.html) and the per-look data it draws from (verify/_report.py's "looks")."""
+"""Covers verify/_html.py and verify/_html_plots.py (report.html).
+
+Also the per-look data they draw from (verify/_report.py's "looks").
+"""
 
 import dataclasses
 import json
