@@ -278,7 +278,7 @@ def _evaluate_prediction(t: _Table, claim: Claim) -> None:
         predicted = claim.prediction(claim.values, dps=15)
         if claim.kind is Kind.INTERVAL:
             check_ranges(predicted)
-    except InvalidArgument as exc:
+    except VerifierError as exc:  # a pole, a non-real value, or digits that never settle (NoConvergence)
         raise t.error(str(exc), key) from None
 
 

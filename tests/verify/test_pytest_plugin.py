@@ -169,3 +169,13 @@ def test_a_bad_claims_file_is_a_one_line_usage_error(pytester):
     result = pytester.runpytest(f"--claims-file={path}", *NO_CACHE)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --claims-file: *bad.toml:*"])
+
+
+def test_a_wrong_user_claim_from_a_claims_file_fails_with_prediction_estimate_and_interval(pytester):
+    wrong = CLAIMS_FILE.replace('prediction = "s^2/2"', 'prediction = "s^2/2 * 11/10"')  # 10% off the truth 1/2
+    path = pytester.makefile(".toml", wrong_claims=wrong)
+    result = pytester.runpytest(f"--claims-file={path}", *NO_CACHE)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["user.file.relu_second_moment: FAIL: relative discrepancy * exceeds*",
+                                 "  formula: 11*s**2/20",
+                                 "  [[]0[]] predicted 0.55; estimate 0.5*, confidence interval [[]0.*, 0.*[]]"])
