@@ -11,7 +11,7 @@ Grammar (nothing else is accepted)::
 Numbers are decimal literals (``2``, ``0.5``, ``.5``, ``1e-3``) and become exact
 rationals (``0.1`` is 1/10). Symbols are the names the caller declares; they are
 real SymPy symbols. Functions are the fixed list :data:`FUNCTIONS` (``log`` is
-natural; ``max`` and ``min`` take two or more arguments). ``**``, implicit
+natural; ``max`` and ``min`` take 2 to 8 arguments). ``**``, implicit
 multiplication (``2s``, ``s(1+s)``, ``)(``) and any other character are errors
 naming the offending token and its column (:class:`FormulaError`).
 
@@ -158,6 +158,10 @@ def _constant(node: sp.Basic, backend: _Backend):
     return +mpmath.pi if node is sp.pi else (+mpmath.e if node is sp.E else mpmath.mpf(node.evalf(mpmath.mp.dps + 5)))
 
 
+#: Extra digits of the successive evaluations in :meth:`Formula.value` (doubling, up to 640).
+_EXTRA_DIGITS = tuple(GUARD_DIGITS * 2**k for k in range(1, 7))
+
+
 @dataclass(frozen=True)
 class Formula:
     """A parsed formula: its ``text``, the SymPy ``expr`` built in code, and the declared ``symbols`` (in order).
@@ -185,9 +189,13 @@ class Formula:
     def value(self, values: Mapping[str, float], *, dps: int) -> mpmath.mpf:
         """The formula at ``values`` (exact binary value of each float) correct to ``dps`` digits.
 
-        The mpmath walk runs inside ``workdps`` at ``dps + GUARD_DIGITS`` and at growing
-        extra precision until two successive results agree to ``dps + 1`` digits
-        (cancellation costs digits, not correctness); the result is rounded to ``dps``.
+        The mpmath walk runs inside ``workdps`` at ``dps + GUARD_DIGITS`` and at extra
+        precision doubling up to 640 digits, until two successive non-zero results agree
+        to ``dps + 1`` digits; the result is rounded to ``dps``. A result that is exactly 0
+        at every precision is returned as 0. This is a heuristic, not a proof: a
+        cancellation that both of two successive precisions miss in the same way (the
+        limit form (1 + exp(-a))^exp(a) at a of several hundred) can still agree on a
+        wrong value.
 
         Raises
         ------
@@ -207,15 +215,18 @@ class Formula:
                 raise InvalidArgument(f"values[{name!r}]", v, "a finite real number")
             point[name] = float(v)
         previous = self._at(point, dps + GUARD_DIGITS)
-        for extra in (2 * GUARD_DIGITS, 4 * GUARD_DIGITS, 8 * GUARD_DIGITS, 16 * GUARD_DIGITS, 32 * GUARD_DIGITS):
+        for extra in _EXTRA_DIGITS:
             current = self._at(point, dps + extra)
             with mpmath.workdps(dps + extra):
-                if abs(current - previous) <= abs(current) * mpmath.mpf(10) ** -(dps + 1):
+                # an exact 0 at two precisions is not evidence: (1 - cos(s))/s^2 at s = 1e-100 is 0 until ~200 digits
+                if current != 0 and abs(current - previous) <= abs(current) * mpmath.mpf(10) ** -(dps + 1):
                     with mpmath.workdps(dps):
                         return +current
             previous = current
+        if current == 0 and previous == 0:
+            return mpmath.mpf(0)  # zero at every precision up to dps + the last extra digits
         raise NoConvergence(f"formula {self.text!r} at {point} did not settle to {dps} digits "
-                            f"with {32 * GUARD_DIGITS} extra digits (a pole or a cancellation to zero?)")
+                            f"with {_EXTRA_DIGITS[-1]} extra digits (a pole or a cancellation to zero?)")
 
     def _at(self, point: Mapping[str, float], digits: int) -> mpmath.mpf:
         with mpmath.workdps(digits):

@@ -25,7 +25,7 @@ from ._errors import InvalidArgument
 
 __all__ = ["FUNCTIONS", "CONSTANTS", "FormulaError", "parse", "check_symbols"]
 
-#: name: (SymPy constructor, arity; None = two or more).
+#: name: (SymPy constructor, arity; None = 2 to MAX_ARGUMENTS).
 _FUNCTIONS = {
     "abs": (sp.Abs, 1), "sqrt": (sp.sqrt, 1), "exp": (sp.exp, 1), "log": (sp.log, 1),
     "sin": (sp.sin, 1), "cos": (sp.cos, 1), "tan": (sp.tan, 1),
@@ -38,6 +38,7 @@ FUNCTIONS: tuple[str, ...] = tuple(sorted(_FUNCTIONS))
 CONSTANTS: tuple[str, ...] = ("pi",)
 
 MAX_LENGTH, MAX_DEPTH, MAX_EXPONENT, MAX_BASE, MAX_DIGITS = 2000, 64, 1000, 10**100, 4000
+MAX_ARGUMENTS = 8  # of max and min
 _MAX_BITS = int(MAX_DIGITS * 3.3219280948873626)  # log2(10)
 _TOKEN = re.compile(r"(?P<space>\s+)|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE](?P<exp>[+-]?[0-9]+))?)"
                     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>\*\*|[-+*/^(),])", re.ASCII)
@@ -275,8 +276,9 @@ class _Parser:
             self.take()
             args.append(self.nested(self.expr, opening))
         self.close(opening)
-        if (arity is not None and len(args) != arity) or (arity is None and len(args) < 2):
-            need = "1 argument" if arity == 1 else "2 or more arguments"
+        if (arity is not None and len(args) != arity) or (arity is None and not 2 <= len(args) <= MAX_ARGUMENTS):
+            # SymPy compares max/min arguments pairwise: 260 of them took a minute to build
+            need = "1 argument" if arity == 1 else f"2 to {MAX_ARGUMENTS} arguments (nest them for more)"
             self.fail("wrong number of arguments to", tok, f"{name} takes {need}, got {len(args)}")
         if name == "gamma" and args[0].is_Number and abs(args[0]) > MAX_EXPONENT:
             self.fail("argument too large for", tok, "gamma of a number needs |x| <= 1000")

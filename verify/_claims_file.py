@@ -31,7 +31,8 @@ import tomllib
 from pathlib import Path
 from typing import Mapping
 
-from theory import (REAL, FormulaPrediction, FormulaRange, Interval, InvalidArgument, VerifierError, parse_formula)
+from theory import (REAL, FormulaPrediction, FormulaRange, Interval, InvalidArgument, VerifierError, components,
+                    parse_formula)
 
 from ._claim import Claim, Kind, Parameter, Provenance
 from ._claims_file_estimators import ESTIMATORS, SETUP_FIELDS, EstimatorSpec
@@ -50,6 +51,10 @@ _PARAMETER_FIELDS = ("value", "values", "from", "to", "num", "spacing", "domain"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _MAX_BYTES = 1 << 20
 _MAX_SWEEP = 10_000
+_MAX_DPS = 1000
+_MAX_N_START = 1 << 20
+_MAX_ENTRIES = 10**7  # of one gradient-problem matrix (n d or d m)
+_CHECKED_POSITIONS = 5  # sweep positions at which a prediction is evaluated when the file is read
 
 
 class ClaimsFileError(VerifierError, ValueError):
@@ -68,14 +73,21 @@ class _Lines:
         self.headers = [i + 1 for i, line in enumerate(self.lines) if re.match(r"^\s*\[\[\s*claim\s*\]\]", line)]
 
     def of(self, index: int, *keys: str) -> int:
-        start = self.headers[index] if index < len(self.headers) else 1
+        """The line of ``keys`` (a path like parameters, s) in claim ``index``; each key is searched after its parent."""
+        line = self.headers[index] if index < len(self.headers) else 1
         end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
-        for key in reversed(keys):
-            pattern = re.compile(rf"^\s*(\[\s*claim\.)?\"?{re.escape(key)}\"?\s*(=|\]|\.)|[{{,]\s*{re.escape(key)}\s*=")
-            for number in range(start, end):
-                if pattern.search(self.lines[number - 1]):
-                    return number
-        return start
+        for key in keys:
+            pattern = re.compile(rf"^\s*(\[\s*claim\.)?{re.escape(key)}\s*(=|\]|\.)|[{{,]\s*{re.escape(key)}\s*=")
+            found = next((n for n in range(line, end) if pattern.search(_code(self.lines[n - 1]))), None)
+            if found is None:
+                break
+            line = found
+        return line
+
+
+def _code(line: str) -> str:
+    """A TOML line without its strings and comment, so a key is not found inside a title or a formula."""
+    return re.sub(r'"(\\.|[^"\\])*"|\'[^\']*\'', '""', line).split("#", 1)[0]
 
 
 class _Table:
@@ -118,9 +130,13 @@ def _sweep(t: _Table, name: str, spec: Mapping[str, object]) -> tuple[float, ...
         raise t.error(f"num must be an integer in [2, {_MAX_SWEEP}], got {num!r}", *keys)
     spacing = spec.get("spacing", "linear")
     if spacing == "linear":
-        return tuple(lo + (hi - lo) * k / (num - 1) for k in range(num))
-    if spacing == "log" and lo > 0 and hi > 0:
-        return tuple(lo * (hi / lo) ** (k / (num - 1)) for k in range(num))
+        inner = [lo + (hi - lo) * k / (num - 1) for k in range(1, num - 1)]
+    elif spacing == "log" and lo > 0 and hi > 0:
+        inner = [lo * (hi / lo) ** (k / (num - 1)) for k in range(1, num - 1)]
+    else:
+        inner = None
+    if inner is not None:
+        return (lo, *inner, hi)  # the ends exactly as written: rounding must not step outside a domain
     raise t.error(f"spacing must be 'linear' or 'log' (log needs from, to > 0), got {spacing!r}", *keys)
 
 
@@ -173,6 +189,11 @@ def _parameters(t: _Table, spec: EstimatorSpec) -> dict[str, Parameter]:
         values = params[name].value if isinstance(params[name].value, tuple) else (params[name].value,)
         if not all(float(v).is_integer() and v >= 1 for v in values):
             raise t.error(f"must be integers >= 1, got {params[name].value!r}", "parameters", name)
+    if spec.integer_parameters:
+        sizes = {k: max(params[k].value) if isinstance(params[k].value, tuple) else params[k].value for k in "ndm"}
+        if max(sizes["n"] * sizes["d"], sizes["d"] * sizes["m"]) > _MAX_ENTRIES:
+            raise t.error(f"n d and d m must be at most {_MAX_ENTRIES:.0e} (the problem's matrices), got {sizes}",
+                          "parameters")
     return params
 
 
@@ -229,9 +250,12 @@ def _claim(t: _Table) -> Claim:
     fields = dict(id=t.get("id", str, "a dotted id"), title=t.get("title", str, "a one-line statement"),
                   resolution=t.get("resolution", (int, float), "a number in (0, 1)"),
                   assumptions=tuple(t.get("assumptions", list, "a list of strings", [])),
-                  dps=t.get("dps", int, "an integer >= 5", 30),
-                  n_start=t.get("n_start", int, "an integer >= 2", spec.n_start),
+                  dps=t.get("dps", int, f"an integer in [5, {_MAX_DPS}]", 30),
+                  n_start=t.get("n_start", int, f"an integer in [2, {_MAX_N_START}]", spec.n_start),
                   scale_floor=t.get("scale_floor", (int, float), "a number >= 0", 0.0))
+    for key, top in (("dps", _MAX_DPS), ("n_start", _MAX_N_START)):
+        if fields[key] > top:
+            raise t.error(f"must be at most {top} (the work a file may ask for), got {fields[key]}", key)
     if not all(isinstance(a, str) for a in fields["assumptions"]):
         raise t.error("must be a list of strings", "assumptions")
     try:
@@ -255,7 +279,9 @@ def _estimator(t: _Table, spec: EstimatorSpec, symbols: tuple[str, ...]):
     try:
         return spec.build(formula, t.table)
     except VerifierError as exc:  # an unknown activation is an UnknownName, a bad weights name an InvalidArgument
-        raise t.error(str(exc), spec.formula_field if "statistic" in str(exc) else "setup") from None
+        key = getattr(exc, "name", None) or getattr(exc, "what", None)
+        keys = (spec.formula_field,) if key == "statistic" else ("setup", key) if key in SETUP_FIELDS else ("setup",)
+        raise t.error(str(exc), *keys) from None
 
 
 def _provenance(t: _Table) -> Provenance:
@@ -274,8 +300,13 @@ def _provenance(t: _Table) -> Provenance:
 def _evaluate_prediction(t: _Table, claim: Claim) -> None:
     """Evaluate the prediction once at load, so a formula that is not real there fails before the run."""
     key = "range" if claim.kind is Kind.INTERVAL else "prediction"
+    values = claim.values
+    count = len(components(values))
+    if count > _CHECKED_POSITIONS:  # the run evaluates every position; reading the file checks a spread of them
+        picks = sorted({round(k * (count - 1) / (_CHECKED_POSITIONS - 1)) for k in range(_CHECKED_POSITIONS)})
+        values = {k: tuple(v[i] for i in picks) if isinstance(v, tuple) else v for k, v in values.items()}
     try:
-        predicted = claim.prediction(claim.values, dps=15)
+        predicted = claim.prediction(values, dps=15)
         if claim.kind is Kind.INTERVAL:
             check_ranges(predicted)
     except VerifierError as exc:  # a pole, a non-real value, or digits that never settle (NoConvergence)
@@ -311,6 +342,8 @@ def load_claims(path: str | Path) -> tuple[Claim, ...]:
     builtin = {c.id for c in registered()}
     loaded: dict[str, Claim] = {}
     for index, table in enumerate(tables):
+        if not isinstance(table, dict):
+            raise ClaimsFileError(str(path), lines.of(index), f"claim #{index + 1} must be a [[claim]] table, got {table!r}")
         t = _Table(str(path), lines, index, table)
         claim = _claim(t)
         if claim.id in loaded or claim.id in builtin:

@@ -19,7 +19,7 @@ from theory import REGIME_SCALINGS, REGIME_WEIGHTS, InvalidArgument, VerifierErr
 from ._budget import BUDGETS
 from ._check import DEFAULT_FALSE_FAIL_RATE
 from ._claim import Claim
-from ._claims_file import load_claims
+from ._claims_file import claims_file_record, load_claims
 from ._registry import get, select
 from ._report import prepare_directory, write_report
 from ._run import run
@@ -164,11 +164,12 @@ class _Progress:
 
 def _run(args: argparse.Namespace) -> int:
     claims = _apply(select(args.match, _pool(args.claims_file)), args.set)
+    sources = [claims_file_record(path) for path in args.claims_file]  # hashed when read, not when reported
     prepare_directory(args.report)
     progress = _Progress(len(claims), args.quiet)
     result = run(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate,
                  progress=progress.look, on_verdict=progress.verdict)
-    paths = write_report(result, args.report, claims_files=args.claims_file)
+    paths = write_report(result, args.report, claims_files=sources)
     width = max(len(v.claim.id) for v in result.verdicts) if result.verdicts else 10
     print(f"{'claim':{width}s}  {'outcome':12s}  {'min.detect':>10s}  {'resolution':>10s}")
     for v in result.verdicts:

@@ -30,7 +30,7 @@ from ._verdict import FAIL, INCONCLUSIVE, PASS, Verdict
 
 __all__ = ["html_report", "write_html"]
 
-#: Resolution of the per-claim plots (6.4 x 2.4 inches).
+#: Summary-table order: FAIL first, then INCONCLUSIVE, then PASS.
 _RANK = {FAIL: 0, INCONCLUSIVE: 1, PASS: 2}
 
 _CSS = """

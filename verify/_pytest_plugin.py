@@ -7,7 +7,7 @@ so it is loaded by every pytest run; it collects and checks nothing unless
     pytest --claims -m claim                      # every registered claim, and nothing else
     pytest --claims gauss.relu -m claim           # an id prefix, or a glob: --claims 'gauss.*.mc'
     pytest --claims -m claim -k "relu and not quad" --claims-budget quick --claims-seed 7
-    pytest --claims-file my_claims.toml           # only the file's claims (repeatable)
+    pytest --claims-file my_claims.toml -m claim  # the file's claims (repeatable); without -m, next to the tests
     pytest --claims 'user.*' --claims-file my_claims.toml   # PATTERN selects among built-in and file claims
     pytest --claims=gauss.relu tests/verify       # claims next to ordinary tests
 

@@ -21,6 +21,8 @@ def _load_catalogue() -> None:
     if not _LOADED:
         _LOADED = True
         from . import _catalogue  # noqa: F401  (importing it registers the built-in claims)
+
+
 _PATTERN = re.compile(r"^[a-z0-9_.*?\[\]!-]+$")
 
 

@@ -15,13 +15,12 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import mpmath
 
 from theory import InvalidArgument
 
-from ._claims_file import claims_file_record
 from ._environment import environment, machine_text
 from ._interval import IntervalComparison
 from ._run import RunResult, per_claim_rate
@@ -118,10 +117,11 @@ def _look(c) -> dict[str, object]:
     return look
 
 
-def report_dict(result: RunResult, *, claims_files: Sequence[str | Path] = ()) -> dict[str, object]:
+def report_dict(result: RunResult, *, claims_files: Sequence[Mapping[str, str]] = ()) -> dict[str, object]:
     """Everything a report holds, as plain JSON-able data.
 
-    ``claims_files`` (user claims in TOML) are recorded with the SHA-256 of their bytes.
+    ``claims_files``: the records (path, SHA-256) of the user claims files that were run,
+    taken when they were read (:func:`verify._claims_file.claims_file_record`).
     """
     claims = [v.claim for v in result.verdicts]
     return {
@@ -136,7 +136,7 @@ def report_dict(result: RunResult, *, claims_files: Sequence[str | Path] = ()) -
             "selected": result.selected, "interrupted": result.interrupted,
             "counts": result.counts(),
             **environment(),
-            **({"claims_files": [claims_file_record(f) for f in claims_files]} if claims_files else {}),
+            **({"claims_files": [dict(f) for f in claims_files]} if claims_files else {}),
         },
         "claims": [_claim_record(v) for v in result.verdicts],
     }
@@ -227,7 +227,7 @@ def prepare_directory(directory: str | Path) -> Path:
 
 
 def write_report(result: RunResult, directory: str | Path, *,
-                 claims_files: Sequence[str | Path] = ()) -> dict[str, Path]:
+                 claims_files: Sequence[Mapping[str, str]] = ()) -> dict[str, Path]:
     """Write every report of ``result`` into ``directory``; returns the paths by format.
 
     Keys: ``json`` (report.json), ``markdown`` (report.md), ``html`` (report.html, one
@@ -241,7 +241,7 @@ def write_report(result: RunResult, directory: str | Path, *,
         raise InvalidArgument("--report", str(directory), f"a writable directory ({exc.strerror or exc})") from None
 
 
-def _write(result: RunResult, out: Path, claims_files: Sequence[str | Path]) -> dict[str, Path]:
+def _write(result: RunResult, out: Path, claims_files: Sequence[Mapping[str, str]]) -> dict[str, Path]:
     data = report_dict(result, claims_files=claims_files)
     paths = {"json": out / "report.json", "markdown": out / "report.md"}
     paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")

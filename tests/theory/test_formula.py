@@ -117,7 +117,7 @@ def test_parsing_and_evaluations_never_hand_a_string_to_an_evaluator():
     ("s(2)", "symbol used as a function", "s", 1), ("s (1+s)", "implicit multiplication", "s", 1),
     ("pi(2)", "used as a function", "pi", 1), ("sqrt", "function used without '('", "sqrt", 1),
     ("2 + exp", "without '('", "exp", 5), ("log(s, 2)", "wrong number of arguments", "log", 1),
-    ("max(s)", "2 or more", "max", 1), ("(s", "end of formula: unclosed", "(", 1), ("s)", "unbalanced parenthesis", ")", 2),
+    ("max(s)", "2 to 8 arguments", "max", 1), ("(s", "end of formula: unclosed", "(", 1), ("s)", "unbalanced parenthesis", ")", 2),
     ("max(s, ", "unexpected end of formula", ",", 6), ("s +", "unexpected end of formula", "+", 3),
     ("2s", "implicit multiplication", "s", 2), ("(s)(s)", "implicit multiplication", "(", 4),
     ("(s s)", "missing operator", "s", 4), ("1.2.3", "missing operator", ".3", 4), ("", "empty formula", "", 1),
