@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import sys
 from pathlib import Path
 
@@ -103,12 +104,18 @@ def _header(run: dict) -> str:
     return f"<header><h1>Verification report</h1><p>{counts}</p>{_facts(rows)}</header>"
 
 
+def _sort_key(x: object) -> str:
+    """A number JavaScript's parseFloat reads: a missing value or inf is Infinity, -inf is -Infinity."""
+    v = math.inf if x is None else float(x)
+    return "Infinity" if v == math.inf else ("-Infinity" if v == -math.inf else repr(v))
+
+
 def _summary(records: list[dict]) -> str:
     head = ["claim", "kind", "outcome", "rel. discrepancy", "min. detectable", "resolution", "samples", "seconds"]
     rows = []
     for r in sorted(records, key=lambda r: _RANK.get(r["outcome"], 0)):
         cells = [(r["relative_discrepancy"], 3), (r["min_detectable"], 3), (r["resolution"], 3)]
-        nums = "".join(f'<td class="num" data-sort="{_e("Infinity" if x is None else float(x))}">{_g(x, d)}</td>'
+        nums = "".join(f'<td class="num" data-sort="{_sort_key(x)}">{_g(x, d)}</td>'
                        for x, d in cells)
         rows.append(f'<tr><td><a href="#claim-{_e(r["id"])}">{_e(r["id"])}</a></td><td>{_e(r["kind"])}</td>'
                     f'<td class="{_e(r["outcome"])}" data-sort="{_RANK.get(r["outcome"], 0)}">{_e(r["outcome"])}</td>'

@@ -168,7 +168,7 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
     lines += ["", "## Evidence", ""]
     for c in data["claims"]:
         error = c["std_error"] or c["bound"]
-        lines += [f"### `{c['id']}`: {c['outcome']}", "", c["title"], "",
+        lines += [f"### `{c['id']}`: {c['outcome']}", "", " ".join(c["title"].split()), "",  # one line, whatever the title
                   f"- provenance: {c['provenance']['text']}",
                   f"- parameters: {c['parameters']}; formula: `{c['formula']}`",
                   f"- predicted: {c['predicted']}",

@@ -6,6 +6,7 @@ Also the per-look data they draw from (verify/_report.py's "looks").
 import dataclasses
 import json
 import math
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -189,3 +190,13 @@ def test_a_plot_that_fails_to_draw_keeps_the_report(tmp_path, monkeypatch, capsy
 def _section(text, claim_id):
     start = text.index(f'<section class="claim" id="claim-{claim_id}"')
     return text[start:text.index("</section>", start)]
+
+
+def test_every_sort_key_is_a_number_javascript_reads(report):
+    # parseFloat reads "Infinity" but not "inf": a missing or infinite value must still sort as a number
+    from verify._html import _sort_key
+
+    assert [_sort_key(x) for x in (None, math.inf, -math.inf, 0.5, 2)] == ["Infinity", "Infinity", "-Infinity", "0.5", "2.0"]
+    _, _, text = report
+    keys = re.findall(r'data-sort="([^"]*)"', text)
+    assert keys and all(k in ("Infinity", "-Infinity") or math.isfinite(float(k)) for k in keys)

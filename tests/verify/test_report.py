@@ -1,5 +1,6 @@
 """Covers verify/_report.py, _run.py and _environment.py: what a report must hold."""
 
+import dataclasses
 import json
 
 import verify
@@ -67,3 +68,9 @@ def test_a_broken_claim_is_a_fail_in_the_report_and_the_run_goes_on(tmp_path):
     assert outcomes["synthetic.normal.mean"][0] == verify.PASS
     data = json.loads(verify.write_report(result, tmp_path)["json"].read_text())  # allow_nan=False: raises on NaN
     assert [c["outcome"] for c in data["claims"]] == ["FAIL", "FAIL", "PASS"]
+
+
+def test_a_multi_line_title_stays_on_one_markdown_line(tmp_path):
+    claim = dataclasses.replace(statistical(), title="first line\n# not a heading")
+    text = verify.write_report(verify.run([claim], seed=0), tmp_path)["markdown"].read_text()
+    assert "first line # not a heading" in text and "\n# not a heading" not in text
