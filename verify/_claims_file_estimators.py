@@ -44,8 +44,12 @@ def _quad(formula, table):
     return FormulaExpectationQuad(formula, tuple(float(b) for b in table.get("breakpoints", ())))
 
 
+#: A claims file's gradient problem unless its [claim.setup] says otherwise (numerics.Setup's own default is tanh).
+SETUP_DEFAULTS = {"activation": "relu", "weights": "sphere"}
+
+
 def _gradient(formula, table):
-    return GradientNorms(formula, Setup(**{"activation": "relu", "weights": "sphere", **dict(table.get("setup", {}))}))
+    return GradientNorms(formula, Setup(**{**SETUP_DEFAULTS, **dict(table.get("setup", {}))}))
 
 
 ESTIMATORS = {spec.name: spec for spec in (

@@ -13,7 +13,7 @@ from numerics import (
     Setup,
 )
 from numerics._arrays import draw_seeds
-from theory import InvalidArgument, NoConvergence, parse_formula
+from theory import InvalidArgument, NoConvergence, VerifierError, parse_formula
 
 
 def _f(text, *extra):
@@ -60,7 +60,7 @@ def test_gradient_norms_are_the_mean_over_draws_of_each_draws_decomposition():
 @pytest.mark.parametrize("setup, match", [(Setup("relu", weights="ones"), "weights"), (Setup("relux"), "relux"),
                                           (Setup("relu", scaling="sgd"), "scaling"), (Setup("relu", mu="exact"), "mu")])
 def test_gradient_norms_refuse_unknown_setups(setup, match):
-    with pytest.raises(Exception, match=match):
+    with pytest.raises(VerifierError, match=match):  # InvalidArgument, or UnknownName for the activation
         GradientNorms(parse_formula("S1", list(GRADIENT_NORMS)), setup)
 
 

@@ -35,12 +35,6 @@ def _write(tmp_path, text, name="claims.toml"):
     return path
 
 
-def load_claims_text(text):
-    import tempfile
-    with tempfile.TemporaryDirectory() as directory:
-        return load_claims(_write(Path(directory), text))
-
-
 def _error(tmp_path, text) -> ClaimsFileError:
     with pytest.raises(ClaimsFileError) as info:
         load_claims(_write(tmp_path, text))
@@ -185,10 +179,10 @@ def test_a_claim_entry_that_is_not_a_table_is_a_clean_error(tmp_path):
     assert "must be a [[claim]] table" in str(err)
 
 
-def test_sweep_ends_are_exactly_as_written():
+def test_sweep_ends_are_exactly_as_written(tmp_path):
     # 0.1 * (1.7 / 0.1) ** 1 is 1.7000000000000002 in float64; the declared end must be kept exactly
-    claims = load_claims_text(GOOD.replace("s = { values = [1.0, 2.0], domain = [0, inf] }",
-                                           's = { from = 0.1, to = 1.7, num = 7, spacing = "log", domain = [0.1, 1.7] }'))
+    claims = load_claims(_write(tmp_path, GOOD.replace("s = { values = [1.0, 2.0], domain = [0, inf] }",
+                                           's = { from = 0.1, to = 1.7, num = 7, spacing = "log", domain = [0.1, 1.7] }')))
     s = claims[0].values["s"]
     assert s[0] == 0.1 and s[-1] == 1.7 and len(s) == 7
 
