@@ -30,6 +30,18 @@ from ._formula_estimators import (GRADIENT_NORMS, GRADIENT_PARAMETERS, FormulaEx
                                   GradientNorms)
 from ._lowrank_mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC, GaussianMomentsMC,
                           PopulationMu, PopulationMuMC)
+from ._chain_stats import (BatchMeans, ChainMoments, ChainStatistic, batch_means, chain_statistic,
+                           covariance_components, integrated_autocorrelation_time)
+from ._sgd import CHAIN_BLOCK, FiniteDataSGD, OnlineLinearSGD, TwoLayerSGD
+from ._ivfr_fit import (IvfrFitMC, VarianceFlatness, covariance_components_of, fit_exponent, flatness_along,
+                        principal_components, reference_hessian, variance_flatness)
+from ._noise_checks import (FourthMomentExact, GradientNoiseMC, MinibatchEnumeration, MinibatchPrediction,
+                            integer_gradients, upper_triangle)
+from ._noise_hessian import DeviationExponent, IsotropicLoss, NoiseHessianGap, design, isotropic_loss_statistics
+from ._lyapunov_checks import (BottleneckHessian, CurrentCheck, IsotropyCheck, LyapunovRoutes, SecondLayerCheck,
+                               TraceIdentityCheck, random_pair, second_layer_picture)
+from ._sgd_checks import (ConservationIdentity, ConservedDriftMC, Extrapolated, FiniteDataStationary,
+                          FiniteDataStationaryMC, OnlineStationaryMC, TwoLayerRangeMC, finite_dataset, two_layer_problem)
 
 __all__ = [
     "Estimate", "seed_of",
@@ -51,4 +63,14 @@ __all__ = [
     "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "SCALING_QUANTITIES", "ScalingSlope",
     "InputNoiseSpike", "WeightDecaySpectrum",
     "GRADIENT_NORMS", "GRADIENT_PARAMETERS", "FormulaExpectationMC", "FormulaExpectationQuad", "GradientNorms",
+    "IvfrFitMC", "VarianceFlatness", "covariance_components_of", "fit_exponent", "flatness_along",
+    "principal_components", "reference_hessian", "variance_flatness",
+    "FourthMomentExact", "GradientNoiseMC", "MinibatchEnumeration", "MinibatchPrediction", "integer_gradients",
+    "upper_triangle", "DeviationExponent", "IsotropicLoss", "NoiseHessianGap", "design", "isotropic_loss_statistics",
+    "BottleneckHessian", "CurrentCheck", "IsotropyCheck", "LyapunovRoutes", "SecondLayerCheck", "TraceIdentityCheck",
+    "random_pair", "second_layer_picture",
+    "ConservationIdentity", "ConservedDriftMC", "Extrapolated", "FiniteDataStationary", "FiniteDataStationaryMC",
+    "OnlineStationaryMC", "TwoLayerRangeMC", "finite_dataset", "two_layer_problem",
+    "BatchMeans", "ChainMoments", "ChainStatistic", "batch_means", "chain_statistic", "covariance_components",
+    "integrated_autocorrelation_time", "CHAIN_BLOCK", "FiniteDataSGD", "OnlineLinearSGD", "TwoLayerSGD",
 ]

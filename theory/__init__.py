@@ -4,7 +4,10 @@ Public surface: the activation library (symbolic, numpy and mpmath forms);
 Hermite coefficients (exact closed forms for general k, arbitrary-precision
 quadrature elsewhere); dual kernels; Gaussian moments; scoped-precision
 evaluation; parameter domains; formulas parsed from untrusted text by a
-whitelist parser (claims files); and the project's exception family.
+whitelist parser (claims files); SGD weight fluctuations in linear networks
+(gradient noise, Lyapunov and exact discrete-time stationary covariances,
+two-layer projector and layer variances, IVFR reference cases); and the
+project's exception family.
 """
 
 from ._activations import Activation, activation, activation_parameters, activations, has_closed_form, x
@@ -22,6 +25,20 @@ from ._moment_predictions import GaussianMoments, VanishingByParity
 from ._formula import CONSTANTS, FUNCTIONS, Formula, FormulaError, parse_formula
 from ._formula_claims import FormulaPrediction, FormulaRange, components
 from ._regimes import REGIME_SCALINGS, REGIME_WEIGHTS, ExponentBand, Regime, derive_lowrank
+from ._sgd_noise import (Deviation, GradientNoise, LeastSquares, empirical_noise, gaussian_fourth_moment, gradient_noise,
+                         isserlis_fourth_moment, label_averaged_noise, least_squares, minibatch_factor, minibatch_noise,
+                         noise_hessian_deviation)
+from ._lyapunov import (IsotropicSolution, commutator, excess_loss, isotropic_solution, lyapunov, lyapunov_error_bound,
+                        lyapunov_scipy, probability_current, range_projector_of, trace_identity)
+from ._ivfr import IVFR_CASES, IvfrReference, flatness, flatness_quadratic, ivfr_power_exponent, ivfr_reference
+from ._sgd_stationary import (MAX_FINITE_DATA_N, Expansion, OnlineStationaryExpr, bracket_operator, finite_data_max_eta,
+                              finite_data_stationary, first_order_correction, online_max_eta, online_series,
+                              online_stationary, online_stationary_expr, online_stationary_mp)
+from ._two_layer import (BalancedMinimum, Block, BottleneckPair, BottleneckProblem, LayerBlock, LayerVariances,
+                         balanced_minimum, bottleneck_block, bottleneck_problem, conserved, ivfr_exponent, jacobian,
+                         layer_variances, population_loss, range_projector, second_layer_block)
+from ._fluctuation_predictions import (Constant, DriftPrediction, GradientNoisePrediction, IvfrExponent,
+                                      OnlineStationaryPrediction, correlated_covariance)
 
 __all__ = [
     "Activation", "activation", "activation_parameters", "activations", "has_closed_form", "x",
@@ -36,4 +53,18 @@ __all__ = [
     "REGIME_SCALINGS", "REGIME_WEIGHTS", "ExponentBand", "Regime", "derive_lowrank",
     "CONSTANTS", "FUNCTIONS", "Formula", "FormulaError", "parse_formula",
     "FormulaPrediction", "FormulaRange", "components",
+    "GradientNoise", "gradient_noise", "gaussian_fourth_moment", "isserlis_fourth_moment", "minibatch_factor",
+    "minibatch_noise", "LeastSquares", "least_squares", "empirical_noise", "label_averaged_noise", "Deviation",
+    "noise_hessian_deviation",
+    "lyapunov", "lyapunov_scipy", "lyapunov_error_bound", "range_projector_of", "probability_current", "commutator",
+    "excess_loss", "trace_identity", "IsotropicSolution", "isotropic_solution",
+    "IVFR_CASES", "IvfrReference", "ivfr_reference", "ivfr_power_exponent", "flatness", "flatness_quadratic",
+    "OnlineStationaryExpr", "online_stationary_expr", "online_series", "online_max_eta", "online_stationary",
+    "online_stationary_mp", "finite_data_max_eta", "finite_data_stationary", "bracket_operator", "Expansion",
+    "first_order_correction", "MAX_FINITE_DATA_N",
+    "jacobian", "range_projector", "BalancedMinimum", "balanced_minimum", "LayerVariances", "layer_variances",
+    "LayerBlock", "second_layer_block", "ivfr_exponent", "Block", "bottleneck_block", "BottleneckPair",
+    "BottleneckProblem", "bottleneck_problem", "population_loss", "conserved",
+    "Constant", "DriftPrediction", "GradientNoisePrediction", "IvfrExponent", "OnlineStationaryPrediction",
+    "correlated_covariance",
 ]

@@ -28,7 +28,7 @@ from theory import InvalidArgument
 
 from ._verdict import FAIL, PASS
 
-__all__ = ["IntervalComparison", "Range", "compare_interval", "check_ranges"]
+__all__ = ["IntervalComparison", "Range", "Ranges", "compare_interval", "check_ranges"]
 
 
 def check_ranges(predicted: object) -> tuple[tuple[float, float], ...]:
@@ -130,3 +130,17 @@ class Range:
 
     def __call__(self, values, *, dps: int) -> tuple[tuple[float, float], ...]:
         return ((self.lo, self.hi),)
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Prediction of an interval claim with one stated constant range per component."""
+
+    ranges: tuple[tuple[float, float], ...]
+    statement: str
+
+    def expression(self, values=None) -> str:
+        return f"{self.statement}: " + ", ".join(f"[{lo:g}, {hi:g}]" for lo, hi in self.ranges)
+
+    def __call__(self, values, *, dps: int) -> tuple[tuple[float, float], ...]:
+        return tuple(self.ranges)

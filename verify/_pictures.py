@@ -150,7 +150,7 @@ def phase_png(grid: PhaseGrid, path: str | Path, *, boundary: float | None, titl
 
 
 def render(data: object, path: str | Path, *, title: str) -> Path:
-    """Draw one illustration's data: spectra (one or a tuple) or a (phase grid, boundary) pair."""
+    """Draw one illustration's data: spectra (one or a tuple), a (phase grid, boundary) pair, or variance-flatness panels."""
     from numerics import PhaseGrid, Spectrum
 
     if isinstance(data, Spectrum):
@@ -159,4 +159,13 @@ def render(data: object, path: str | Path, *, title: str) -> Path:
         return spectrum_png(data, path, title=title)
     if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], PhaseGrid):
         return phase_png(data[0], path, boundary=data[1], title=title)
-    raise InvalidArgument("illustration", type(data).__name__, "a Spectrum, a tuple of them, or (PhaseGrid, boundary)")
+    from numerics import VarianceFlatness
+
+    if isinstance(data, VarianceFlatness):
+        data = (data,)
+    if isinstance(data, tuple) and data and all(isinstance(x, VarianceFlatness) for x in data):
+        from ._pictures_ivfr import variance_flatness_png
+
+        return variance_flatness_png(data, path, title=title)
+    raise InvalidArgument("illustration", type(data).__name__,
+                          "a Spectrum, a tuple of them, (PhaseGrid, boundary), or VarianceFlatness panels")

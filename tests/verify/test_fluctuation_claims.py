@@ -1,0 +1,57 @@
+"""Covers verify._catalogue.fluctuations and fluctuations_sgd: the B-claims of weight_fluctuations.md."""
+
+import re
+
+import pytest
+
+from verify import Kind, check, claims
+from verify._pictures import render
+
+FLUCT = [c for c in claims() if c.id.startswith("fluct.")]
+
+
+def test_every_b_claim_of_the_note_is_in_the_catalogue():
+    numbers = {int(m.group(1)) for c in FLUCT if (m := re.match(r"fluct\.b(\d+)\.", c.id))}
+    assert numbers == set(range(1, 16))
+
+
+def test_provenance_names_the_paper_and_only_abstract_level_claims_are_the_papers():
+    for c in FLUCT:
+        assert c.provenance.arxiv == "2311.14120"
+        if c.provenance.source == "paper":
+            assert c.provenance.locator.startswith("abstract") and c.provenance.note  # what is ours is said
+
+
+def test_continuum_claims_checked_by_simulation_declare_their_bias_model():
+    for c in FLUCT:
+        if type(c.estimator).__name__ == "Extrapolated":
+            assert any("bias model" in a for a in c.assumptions), c.id
+
+
+@pytest.mark.parametrize("claim", [c for c in FLUCT if c.kind is Kind.EXACT], ids=lambda c: c.id)
+def test_exact_claims_pass(claim):
+    assert check(claim).outcome == "PASS"
+
+
+def test_a_wrong_exact_prediction_fails():
+    from numerics import ExactIdentity
+
+    from dataclasses import replace
+
+    claim = next(c for c in FLUCT if c.id == "fluct.b12.second_layer_variances")
+    wrong = replace(claim, estimator=lambda values, **kw: _shifted(claim.estimator(values, **kw)))
+    assert check(wrong).outcome == "FAIL"
+    assert isinstance(claim.prediction, ExactIdentity)
+
+
+def _shifted(estimate):
+    from dataclasses import replace
+
+    return replace(estimate, value=tuple(v + 1e-6 for v in estimate.value))
+
+
+def test_ivfr_pictures_render(tmp_path):
+    for cid in ("fluct.b15.ivfr_fit.squared", "fluct.b12.second_layer_variances"):
+        claim = next(c for c in FLUCT if c.id == cid)
+        path = render(claim.illustrations[0](claim.values), tmp_path / f"{cid}.png", title=cid)
+        assert path.stat().st_size > 10_000
