@@ -18,7 +18,7 @@ the vectorised run, one run for the loop); the ratio is vectorised / loop. An ag
 feeds both implementations the same random numbers for a few chains and reports the largest
 difference of the final weights (it must be at rounding level: the same arithmetic).
 
-    python bench/bench_sgd.py [--chains 10000] [--steps 500] [--loop-chains 50] [--repeats 3] [--seed S]
+    python bench/bench_sgd.py [--chains 10000] [--steps 500] [--loop-chains 200] [--repeats 3] [--seed S]
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chains", type=int, default=10_000, help="chains of the vectorised run")
     parser.add_argument("--steps", type=int, default=500, help="steps of the vectorised run")
-    parser.add_argument("--loop-chains", type=int, default=50, help="chains of the per-chain loop")
+    parser.add_argument("--loop-chains", type=int, default=200, help="chains of the per-chain loop")
     parser.add_argument("--loop-steps", type=int, default=500, help="steps per chain of the loop")
     parser.add_argument("--repeats", type=int, default=3, help="vectorised runs (best of)")
     parser.add_argument("--seed", type=int, default=20251107)

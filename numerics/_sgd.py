@@ -286,7 +286,7 @@ class TwoLayerSGD(Chains):
         x, z, e, a = ws["x"], ws["z"], ws["e"], ws["a"]
         np.einsum("kin,bin->bkn", W1, x, out=z)
         np.einsum("okn,bkn->bon", W2, z, out=e)
-        e -= np.matmul(self.teacher, x, out=ws["tx"])
+        e -= np.einsum("oi,bin->bon", self.teacher, x, out=ws["tx"])     # einsum: no BLAS threads in the loop
         ws["eps"] *= ws["s"]
         e -= ws["eps"]
         np.einsum("bon,bkn->okn", e, z, out=g2)

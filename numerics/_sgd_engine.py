@@ -55,7 +55,8 @@ class Chains:
         ----------
         n_chains, burn_in, steps, thin : chains; discarded steps; window length; record every
             ``thin``-th step of the window (``steps // thin`` records per chain).
-        rng : the generator; block b of :data:`CHAIN_BLOCK` chains uses ``rng.spawn(...)[b]``.
+        rng : the generator; block b of :data:`CHAIN_BLOCK` chains uses ``rng.spawn(...)[b]`` (spawning
+            advances ``rng``: a second run with the same generator gets fresh, independent streams).
         start : the starting state, (p,) or (n_chains, p); default the reference point.
         record : None records the deviation from the reference point; else a callable
             state (chains, p) -> (chains, q).
@@ -103,34 +104,28 @@ def initial_states(model, start: object, n_chains: int) -> np.ndarray:
     return np.broadcast_to(a - model._shift, (n_chains, p))
 
 
-def _recorder(model, record: Callable | None, project: object, u0: np.ndarray) -> tuple[Callable, int]:
-    """rec(u, n) -> (n, q) (possibly a transposed view): the recorded vector of the first n chains of u (p, chains)."""
+def _recorder(model, record: Callable | None, project: object, u0: np.ndarray) -> tuple[Callable, int, object]:
+    """(rec, q, P): rec(u, n) -> (n, q), the recorded vector of the first n chains of u (p, chains), possibly a
+    transposed view; P, when not None, is applied to the time averages at the end (projection commutes with
+    averaging, and keeps matrix products out of the step loop)."""
     p, center = model._origin.size, model._origin[:, None]
     if record is not None and project is not None:
         raise InvalidArgument("project", "a matrix", "None when `record` is given (project inside `record`)")
+    P = None
     if project is not None:
         P = np.asarray(project, dtype=float)
         if P.ndim != 2 or P.shape[1] != p or not np.all(np.isfinite(P)):
             raise InvalidArgument("project.shape", P.shape, f"a finite (q, p = {p}) matrix")
-        P, Pc, tmp = np.ascontiguousarray(P), P @ center, {}
-
-        def projected(u: np.ndarray, n: int) -> np.ndarray:
-            out = _scratch(tmp, (P.shape[0], u.shape[1]))
-            np.matmul(P, u, out=out)
-            np.subtract(out, Pc, out=out)       # P (theta - theta*)
-            return out[:, :n].T
-
-        return projected, P.shape[0]
     if record is None:
         if not np.any(center):
-            return (lambda u, n: u[:, :n].T), p
+            return (lambda u, n: u[:, :n].T), p, P
         tmp = {}
 
         def deviation(u: np.ndarray, n: int) -> np.ndarray:
             out = _scratch(tmp, u.shape)
             return np.subtract(u, center, out=out)[:, :n].T
 
-        return deviation, p
+        return deviation, p, P
     if not callable(record):
         raise InvalidArgument("record", type(record).__name__, "None or a callable state (chains, p) -> (chains, q)")
 
@@ -140,7 +135,7 @@ def _recorder(model, record: Callable | None, project: object, u0: np.ndarray) -
             raise InvalidArgument("record", f"a callable returning shape {v.shape}", f"a callable returning ({n}, q)")
         return v
 
-    return recorded, recorded(np.array(u0[:1].T), 1).shape[1]
+    return recorded, recorded(np.array(u0[:1].T), 1).shape[1], None
 
 
 def _scratch(cache: dict, shape: tuple) -> np.ndarray:
@@ -171,7 +166,7 @@ def run_chains(model, n_chains: int, *, rng: np.random.Generator, seed, burn_in:
         raise InvalidArgument("progress", type(progress).__name__, "None or a callable (done_steps, total_steps)")
     options = options or {}
     u0 = initial_states(model, start, n)
-    rec, q = _recorder(model, record, project, u0)
+    rec, q, P = _recorder(model, record, project, u0)
     n_blocks = -(-n // CHAIN_BLOCK)
     if chunk is None:
         probe = model._workspace(CHAIN_BLOCK, **options)
@@ -198,6 +193,8 @@ def run_chains(model, n_chains: int, *, rng: np.random.Generator, seed, burn_in:
         final[lo:hi] = model._state(u[:, : hi - lo]).T
         for name, acc in ws.get("extras", {}).items():
             extras.setdefault(name, []).append(np.moveaxis(acc, -1, 0)[: hi - lo])
+    if P is not None:
+        mean, second = mean @ P.T, np.matmul(np.matmul(P, second), P.T)
     second = (second + second.transpose(0, 2, 1)) / 2
     return ChainMoments(mean, second, n, burn_in, steps, thin, model.eta, model.batch, seed, final,
                         {k: np.concatenate(v) for k, v in extras.items()})
