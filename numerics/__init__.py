@@ -34,7 +34,7 @@ from ._chain_stats import (BatchMeans, ChainMoments, ChainStatistic, batch_means
                            covariance_components, integrated_autocorrelation_time)
 from ._sgd import CHAIN_BLOCK, FiniteDataSGD, OnlineLinearSGD, TwoLayerSGD
 from ._ivfr_fit import (IvfrFitMC, VarianceFlatness, covariance_components_of, fit_exponent, flatness_along,
-                        principal_components, reference_hessian, variance_flatness)
+                        reference_hessian, variance_flatness)
 from ._noise_checks import (FourthMomentExact, GradientNoiseMC, MinibatchEnumeration, MinibatchPrediction,
                             integer_gradients, upper_triangle)
 from ._noise_hessian import DeviationExponent, IsotropicLoss, NoiseHessianGap, design, isotropic_loss_statistics
@@ -64,7 +64,7 @@ __all__ = [
     "InputNoiseSpike", "WeightDecaySpectrum",
     "GRADIENT_NORMS", "GRADIENT_PARAMETERS", "FormulaExpectationMC", "FormulaExpectationQuad", "GradientNorms",
     "IvfrFitMC", "VarianceFlatness", "covariance_components_of", "fit_exponent", "flatness_along",
-    "principal_components", "reference_hessian", "variance_flatness",
+    "reference_hessian", "variance_flatness",
     "FourthMomentExact", "GradientNoiseMC", "MinibatchEnumeration", "MinibatchPrediction", "integer_gradients",
     "upper_triangle", "DeviationExponent", "IsotropicLoss", "NoiseHessianGap", "design", "isotropic_loss_statistics",
     "BottleneckHessian", "CurrentCheck", "IsotropyCheck", "LyapunovRoutes", "SecondLayerCheck", "TraceIdentityCheck",

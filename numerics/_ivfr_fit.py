@@ -29,16 +29,11 @@ from scipy.optimize import brentq
 from theory import IVFR_CASES, InvalidArgument, NoConvergence, flatness, ivfr_reference
 
 from ._arrays import as_matrix
+from ._illustrations import _frozen
 from ._estimate import Estimate, seed_of
 
-__all__ = ["VarianceFlatness", "principal_components", "covariance_components_of", "fit_exponent", "flatness_along",
+__all__ = ["VarianceFlatness", "covariance_components_of", "fit_exponent", "flatness_along",
            "variance_flatness", "reference_hessian", "IvfrFitMC"]
-
-
-def _frozen(a) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True)
@@ -62,15 +57,6 @@ class VarianceFlatness:
     intercept: float
     predicted: float | None = None
     label: str = ""
-
-
-def principal_components(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Variances (descending) and directions (columns) of the sample covariance of ``samples`` (n, p)."""
-    x = as_matrix("samples", samples)
-    if x.shape[0] < 2:
-        raise InvalidArgument("samples.shape", x.shape, "at least 2 samples (rows)")
-    cov = np.cov(x, rowvar=False).reshape(x.shape[1], x.shape[1])
-    return covariance_components_of(cov)
 
 
 def covariance_components_of(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -15,20 +15,17 @@ from typing import Mapping
 
 import numpy as np
 
-from theory import (NoConvergence, bottleneck_problem, excess_loss, layer_variances, lyapunov, lyapunov_error_bound,
-                    lyapunov_scipy, population_loss, probability_current, range_projector, second_layer_block,
-                    trace_identity)
+from theory import (NoConvergence, bottleneck_problem, excess_loss, jacobian, layer_variances, lyapunov,
+                    lyapunov_error_bound, lyapunov_scipy, population_loss, probability_current, range_projector,
+                    second_layer_block, trace_identity)
 
 from ._estimate import Estimate
+from ._identities import gamma_k as _gamma
 
 __all__ = ["random_pair", "LyapunovRoutes", "IsotropyCheck", "CurrentCheck", "TraceIdentityCheck",
            "SecondLayerCheck", "second_layer_picture", "BottleneckHessian", "EPS"]
 
 EPS = float(np.finfo(float).eps)
-
-
-def _gamma(n: int) -> float:
-    return n * EPS / (1 - n * EPS)
 
 
 def random_pair(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
@@ -60,6 +57,7 @@ class LyapunovRoutes:
         a, b = lyapunov(H, C, eta), lyapunov_scipy(H, C, eta)
         scale = np.linalg.norm(a)
         bound = (lyapunov_error_bound(H, C, eta, a) + lyapunov_error_bound(H, C, eta, b)) / scale
+        # + rounding of the difference and of its norm (a.size terms each)
         return _exact([np.linalg.norm(a - b) / scale], [bound + _gamma(a.size) * 2],
                       "spectral closed form against scipy.linalg.solve_continuous_lyapunov (Bartels-Stewart); "
                       "bound: residual / (2 h_min) for each")
@@ -83,7 +81,8 @@ class IsotropyCheck:
         bound = lyapunov_error_bound((Hr + Hr.T) / 2, kappa * (Hr + Hr.T) / 2, eta, Vr.T @ S @ Vr)
         leak = np.linalg.norm(S - Vr @ (Vr.T @ S @ Vr) @ Vr.T)
         scale = np.linalg.norm(target)
-        return _exact([np.linalg.norm(S - target) / scale], [(bound + leak) / scale + 8 * _gamma(h.size) ],
+        # + rounding of forming the target Vr Vr^T and of the difference's norm
+        return _exact([np.linalg.norm(S - target) / scale], [(bound + leak) / scale + 8 * _gamma(h.size)],
                       "Lyapunov solution with C = kappa H against (eta kappa / 2) Pi_range(H); bound: a-posteriori "
                       "residual bound on range(H) plus the computed part outside it")
 
@@ -144,7 +143,7 @@ class SecondLayerCheck:
         W2, W1, _ = two_layer_problem(values)
         scale = float(values["eta"]) * float(values["sigma2"]) / int(values["batch"]) / 2
         lv = layer_variances(W2, W1, float(values["eta"]), 2 * scale / float(values["eta"]))
-        J = np.hstack([np.kron(np.eye(W2.shape[0]), W1.T), np.kron(W2, np.eye(W1.shape[1]))])
+        J = jacobian(W2, W1)
         sv = np.linalg.svd(J, compute_uv=False)
         cond = sv[0] / sv[sv > sv[0] * max(J.shape) * EPS][-1]
         bound = 4 * J.shape[1] ** 2 * EPS * cond  # projector from a backward-stable SVD: Wedin's sin-theta bound

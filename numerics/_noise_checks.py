@@ -58,13 +58,16 @@ class GradientNoiseMC:
             raise InvalidArgument("delta.shape", delta.shape, f"({sigma.shape[0]},), one entry per input")
         root, noise = np.linalg.cholesky(sigma), math.sqrt(float(values["sigma2"]))
         iu = np.triu_indices(delta.size)
-        centre = sigma @ delta  # products are centred at E g (known here) for accuracy; the estimate does not use it
+        centre = None  # products are centred at the first chunk's sample mean (a shift: it changes only rounding)
         s1, s_prod, s_prod2 = np.zeros(delta.size), np.zeros(iu[0].size), np.zeros(iu[0].size)
         s_g2 = np.zeros(delta.size)
         for start in range(0, int(n), CHUNK):
             m = min(CHUNK, int(n) - start)
             x = rng.standard_normal((m, delta.size)) @ root.T
-            g = (x @ delta - noise * rng.standard_normal(m))[:, None] * x - centre
+            g = (x @ delta - noise * rng.standard_normal(m))[:, None] * x
+            if centre is None:
+                centre = g.mean(axis=0)
+            g -= centre
             prod = g[:, iu[0]] * g[:, iu[1]]
             s1 += g.sum(axis=0)
             s_g2 += (g * g).sum(axis=0)

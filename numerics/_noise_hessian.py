@@ -88,6 +88,18 @@ def isotropic_loss_statistics(H: np.ndarray, S: np.ndarray) -> tuple[float, floa
     return float(variances[-1] / variances[0]), cv, abs(corr)
 
 
+def _over_designs(values: Mapping[str, object], rng: np.random.Generator, n: int, statistic, what: str) -> Estimate:
+    """The mean over ``n`` independent designs of ``statistic(H, Cbar, values)`` (a tuple), with its t error."""
+    size, ratio = int(values["N"]), float(values["ratio"])
+    rows = []
+    for seed in draw_seeds(rng, n):
+        C, H = _noise_and_hessian(design(np.random.default_rng(seed), size, ratio), float(values["sigma2"]),
+                                  int(values["batch"]))
+        rows.append(statistic(H, C, values))
+    return _mean_estimate(np.array(rows), rng, f"{n} designs X ({round(ratio * size)} x {size}), rows N(0, I): "
+                          f"means of {what}")
+
+
 @dataclass(frozen=True)
 class IsotropicLoss:
     """Estimator: the means over draws of :func:`isotropic_loss_statistics` for S = lyapunov(H, Cbar, eta).
@@ -96,14 +108,8 @@ class IsotropicLoss:
     """
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
-        size, ratio = int(values["N"]), float(values["ratio"])
-        rows = []
-        for seed in draw_seeds(rng, n):
-            C, H = _noise_and_hessian(design(np.random.default_rng(seed), size, ratio), float(values["sigma2"]),
-                                      int(values["batch"]))
-            rows.append(isotropic_loss_statistics(H, lyapunov(H, C, float(values["eta"]))))
-        return _mean_estimate(np.array(rows), rng, f"{n} designs X ({round(ratio * size)} x {size}), rows N(0, I): "
-                              "means of S_max/S_min, CV(u_i^T H u_i), |corr(log sigma_i^2, log kappa_i)|")
+        return _over_designs(values, rng, n, lambda H, C, v: isotropic_loss_statistics(H, lyapunov(H, C, float(v["eta"]))),
+                             "S_max/S_min, CV(u_i^T H u_i), |corr(log sigma_i^2, log kappa_i)|")
 
 
 @dataclass(frozen=True)
@@ -111,12 +117,8 @@ class NoiseHessianGap:
     """Estimator: the means over draws of relFrobDev(Cbar, kappa H) and the scale-free commutator norm."""
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
-        size, ratio = int(values["N"]), float(values["ratio"])
-        rows = []
-        for seed in draw_seeds(rng, n):
-            C, H = _noise_and_hessian(design(np.random.default_rng(seed), size, ratio), float(values["sigma2"]),
-                                      int(values["batch"]))
-            gap = noise_hessian_deviation(C, H)
-            rows.append((gap.relative, gap.commutator))
-        return _mean_estimate(np.array(rows), rng, f"{n} designs X ({round(ratio * size)} x {size}), rows N(0, I): "
-                              "means of ||Cbar - kappa H||_F / ||kappa H||_F and ||HC - CH||_F / (||H|| ||C||)")
+        def gap(H, C, v):
+            d = noise_hessian_deviation(C, H)
+            return (d.relative, d.commutator)
+
+        return _over_designs(values, rng, n, gap, "||Cbar - kappa H||_F / ||kappa H||_F and ||HC - CH||_F / (||H|| ||C||)")

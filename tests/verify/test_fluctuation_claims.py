@@ -1,10 +1,11 @@
-"""Covers verify._catalogue.fluctuations and fluctuations_sgd: the B-claims of weight_fluctuations.md."""
+"""Covers verify._catalogue.fluctuations and fluctuations_sgd: the B-claims of weight_fluctuations.md.
+
+Every exact claim passing and its mutation failing is tested for all families in test_catalogue.py.
+"""
 
 import re
 
-import pytest
-
-from verify import Kind, check, claims
+from verify import claims
 from verify._pictures import render
 
 FLUCT = [c for c in claims() if c.id.startswith("fluct.")]
@@ -26,28 +27,6 @@ def test_continuum_claims_checked_by_simulation_declare_their_bias_model():
     for c in FLUCT:
         if type(c.estimator).__name__ == "Extrapolated":
             assert any("bias model" in a for a in c.assumptions), c.id
-
-
-@pytest.mark.parametrize("claim", [c for c in FLUCT if c.kind is Kind.EXACT], ids=lambda c: c.id)
-def test_exact_claims_pass(claim):
-    assert check(claim).outcome == "PASS"
-
-
-def test_a_wrong_exact_prediction_fails():
-    from numerics import ExactIdentity
-
-    from dataclasses import replace
-
-    claim = next(c for c in FLUCT if c.id == "fluct.b12.second_layer_variances")
-    wrong = replace(claim, estimator=lambda values, **kw: _shifted(claim.estimator(values, **kw)))
-    assert check(wrong).outcome == "FAIL"
-    assert isinstance(claim.prediction, ExactIdentity)
-
-
-def _shifted(estimate):
-    from dataclasses import replace
-
-    return replace(estimate, value=tuple(v + 1e-6 for v in estimate.value))
 
 
 def test_ivfr_pictures_render(tmp_path):
