@@ -43,6 +43,17 @@ from ._lyapunov_checks import (BottleneckHessian, CurrentCheck, IsotropyCheck, L
 from ._sgd_checks import (ConservationIdentity, ConservedDriftMC, Extrapolated, FiniteDataStationary,
                           FiniteDataStationaryMC, OnlineStationaryMC, TwoLayerRangeMC, finite_dataset, two_layer_problem)
 
+from ._trajectories import BLOCK, EnsembleMoments, GDProblem, design_with_spectrum
+from ._inpca import Embedding, categorical_distances, double_centre, gaussian_distances, inpca
+from ._sloppy_exact import (BhattacharyyaQuad, GdIteration, InpcaPrediction, InpcaRoutes, PlateauSums, SigmaLimits,
+                            TailBracket, embedding_rounding, prediction_matrix)
+from ._sloppy_mc import (EnsembleSpectrumMC, KernelSpectrum, KernelSpectrumMC, SgdMomentsMC, kernel_problem,
+                         linear_problem)
+from ._sloppy_checks import (CauchyLimitSymbolic, GeometricSumsSymbolic, InvarianceCheck, RibbonCriterion,
+                             StressLaws, SymbolEnds, SymbolRoutes, ToeplitzGaps, categorical_ensemble,
+                             trajectory_embedding)
+from ._ribbon_pictures import EmbeddingSpectrum, Ribbon, embedding_spectrum_picture, ribbon_picture
+
 __all__ = [
     "Estimate", "seed_of",
     "DualKernelMC", "DualKernelSeries", "HermiteQuadrature", "dual_kernel_mc",
@@ -73,4 +84,12 @@ __all__ = [
     "OnlineStationaryMC", "TwoLayerRangeMC", "finite_dataset", "two_layer_problem",
     "BatchMeans", "ChainMoments", "ChainStatistic", "batch_means", "chain_statistic", "covariance_components",
     "integrated_autocorrelation_time", "CHAIN_BLOCK", "FiniteDataSGD", "OnlineLinearSGD", "TwoLayerSGD",
+    "BLOCK", "EnsembleMoments", "GDProblem", "design_with_spectrum",
+    "Embedding", "categorical_distances", "double_centre", "gaussian_distances", "inpca",
+    "BhattacharyyaQuad", "GdIteration", "InpcaPrediction", "InpcaRoutes", "PlateauSums", "SigmaLimits", "TailBracket",
+    "embedding_rounding", "prediction_matrix",
+    "EnsembleSpectrumMC", "KernelSpectrum", "KernelSpectrumMC", "SgdMomentsMC", "kernel_problem", "linear_problem",
+    "CauchyLimitSymbolic", "GeometricSumsSymbolic", "InvarianceCheck", "RibbonCriterion", "StressLaws", "SymbolEnds",
+    "SymbolRoutes", "ToeplitzGaps", "categorical_ensemble", "trajectory_embedding",
+    "EmbeddingSpectrum", "Ribbon", "embedding_spectrum_picture", "ribbon_picture",
 ]

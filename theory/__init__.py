@@ -6,8 +6,11 @@ quadrature elsewhere); dual kernels; Gaussian moments; scoped-precision
 evaluation; parameter domains; formulas parsed from untrusted text by a
 whitelist parser (claims files); SGD weight fluctuations in linear networks
 (gradient noise, Lyapunov and exact discrete-time stationary covariances,
-two-layer projector and layer variances, IVFR reference cases); and the
-project's exception family.
+two-layer projector and layer variances, IVFR reference cases); sloppiness of GD
+trajectories of linear models (Gaussian Bhattacharyya distance, inPCA of
+linear-Gaussian models as PCA, trajectory-ensemble second moments, plateau and
+tail, the infinite-horizon Toeplitz limit, explained stress, SGD moments); and
+the project's exception family.
 """
 
 from ._activations import Activation, activation, activation_parameters, activations, has_closed_form, x
@@ -37,6 +40,16 @@ from ._sgd_stationary import (MAX_FINITE_DATA_N, Expansion, OnlineStationaryExpr
 from ._two_layer import (BalancedMinimum, Block, BottleneckPair, BottleneckProblem, LayerBlock, LayerVariances,
                          balanced_minimum, bottleneck_block, bottleneck_problem, conserved, ivfr_exponent, jacobian,
                          layer_variances, population_loss, range_projector, second_layer_block)
+from ._bhattacharyya import (bhattacharyya_expr, gaussian_bhattacharyya, gaussian_bhattacharyya_mp, inpca_gram,
+                             inpca_spectrum)
+from ._gd_ensemble import (MAX_STEPS, GeometricSums, PlateauTerms, check_spectrum, check_step, embedding_eigenvalues,
+                           ensemble_covariance, ensemble_covariance_mp, gd_trajectory, kernel_ensemble_covariance, geometric_spectrum,
+                           geometric_sums, gradient_flow_covariance, plateau_count, plateau_terms, power_law_spectrum)
+from ._toeplitz import CauchyLimit, ToeplitzEnds, cauchy_limit, toeplitz_ends, toeplitz_limit_matrix, toeplitz_symbol
+from ._stress import explained_stress, parseval_residual, sort_by_magnitude
+from ._sgd_moments import SgdMoments, sgd_moments
+from ._sloppy_predictions import (BhattacharyyaPrediction, EnsembleSpectrum, SgdMomentsPrediction, TailRatio,
+                                  ground_truth, sgd_components, spectrum_of)
 from ._fluctuation_predictions import (Constant, DriftPrediction, GradientNoisePrediction, IvfrExponent,
                                       OnlineStationaryPrediction, correlated_covariance)
 
@@ -67,4 +80,12 @@ __all__ = [
     "BottleneckProblem", "bottleneck_problem", "population_loss", "conserved",
     "Constant", "DriftPrediction", "GradientNoisePrediction", "IvfrExponent", "OnlineStationaryPrediction",
     "correlated_covariance",
+    "bhattacharyya_expr", "gaussian_bhattacharyya", "gaussian_bhattacharyya_mp", "inpca_gram", "inpca_spectrum",
+    "MAX_STEPS", "GeometricSums", "PlateauTerms", "check_spectrum", "check_step", "embedding_eigenvalues",
+    "ensemble_covariance", "ensemble_covariance_mp", "gd_trajectory", "kernel_ensemble_covariance", "geometric_spectrum", "geometric_sums",
+    "gradient_flow_covariance", "plateau_count", "plateau_terms", "power_law_spectrum",
+    "CauchyLimit", "ToeplitzEnds", "cauchy_limit", "toeplitz_ends", "toeplitz_limit_matrix", "toeplitz_symbol",
+    "explained_stress", "parseval_residual", "sort_by_magnitude", "SgdMoments", "sgd_moments",
+    "BhattacharyyaPrediction", "EnsembleSpectrum", "SgdMomentsPrediction", "TailRatio", "ground_truth",
+    "sgd_components", "spectrum_of",
 ]

@@ -150,7 +150,8 @@ def phase_png(grid: PhaseGrid, path: str | Path, *, boundary: float | None, titl
 
 
 def render(data: object, path: str | Path, *, title: str) -> Path:
-    """Draw one illustration's data: spectra (one or a tuple), a (phase grid, boundary) pair, or variance-flatness panels."""
+    """Draw one illustration's data: spectra (one or a tuple), a (phase grid, boundary) pair, variance-flatness
+    panels, or the sloppiness pictures (embedding spectrum, ribbon)."""
     from numerics import PhaseGrid, Spectrum
 
     if isinstance(data, Spectrum):
@@ -167,5 +168,12 @@ def render(data: object, path: str | Path, *, title: str) -> Path:
         from ._pictures_ivfr import variance_flatness_png
 
         return variance_flatness_png(data, path, title=title)
-    raise InvalidArgument("illustration", type(data).__name__,
-                          "a Spectrum, a tuple of them, (PhaseGrid, boundary), or VarianceFlatness panels")
+    from numerics import EmbeddingSpectrum, Ribbon
+
+    if isinstance(data, (EmbeddingSpectrum, Ribbon)):
+        from ._pictures_ribbon import embedding_spectrum_png, ribbon_png
+
+        draw = embedding_spectrum_png if isinstance(data, EmbeddingSpectrum) else ribbon_png
+        return draw(data, path, title=title)
+    raise InvalidArgument("illustration", type(data).__name__, "a Spectrum, a tuple of them, (PhaseGrid, boundary), "
+                          "VarianceFlatness panels, an EmbeddingSpectrum or a Ribbon")

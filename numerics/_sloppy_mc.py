@@ -1,0 +1,139 @@
+r"""Monte Carlo estimators of the ``sloppy`` claims (our note ``sloppiness.md``; A4, A10, A11), and picture data.
+
+``n`` is the number of ensemble members (trajectories, chains). Trajectories of different members are independent,
+so every standard error is the delete-a-group jackknife over equal groups of members
+(:func:`numerics.chain_statistic`, 128 groups, Student's t with 127 degrees of freedom); eigenvalues of a sample
+covariance are biased at O(1/n), which the jackknife's bias correction removes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from theory import (InvalidArgument, ensemble_covariance, ground_truth, kernel_ensemble_covariance, sgd_components,
+                    spectrum_of)
+
+from ._chain_stats import ChainMoments, chain_statistic
+from ._estimate import Estimate, seed_of
+from ._sgd import OnlineLinearSGD
+from ._trajectories import EnsembleMoments, GDProblem, design_with_spectrum
+
+__all__ = ["GROUPS", "linear_problem", "EnsembleSpectrumMC", "kernel_problem", "KernelSpectrum", "KernelSpectrumMC",
+           "SgdMomentsMC"]
+
+GROUPS = 128
+
+
+def _top_eigenvalues(k: int):
+    return lambda mean, second: np.linalg.eigvalsh(second - np.outer(mean, mean))[::-1][:k]
+
+
+def _statistic(moments: EnsembleMoments, k: int, eta: float):
+    cm = ChainMoments(moments.total, moments.outer, moments.total.shape[0], 0, moments.T + 1, 1, eta, 1,
+                      moments.seed, moments.total)
+    return chain_statistic(cm, _top_eigenvalues(k), groups=moments.total.shape[0], bias_corrected=True)
+
+
+def linear_problem(values: Mapping[str, object]) -> GDProblem:
+    """The GD problem of an A4 claim: a design of ``rows`` rows with spectrum ``e^{-c(k-1)}`` from ``data_seed`` and
+    w* = ``w_star`` given in the design's eigenbasis (descending), recorded through ``R``, ``R^T R = Sigma_hat``."""
+    lam = spectrum_of(values)
+    X = design_with_spectrum(int(values["rows"]), lam, np.random.default_rng(int(values["data_seed"])))
+    V = np.linalg.eigh(X.T @ X / X.shape[0])[1][:, ::-1]
+    return GDProblem.linear(X, V @ ground_truth(values), float(values["eta"]), record="factor")
+
+
+@dataclass(frozen=True)
+class EnsembleSpectrumMC:
+    """A4 estimator: the top ``k`` eigenvalues of the pooled covariance of ``n`` simulated GD trajectories
+    (all ``(t, s)`` points equally weighted), the inPCA eigenvalues up to the factor m / (8 sigma2)."""
+
+    k: int
+
+    def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
+        problem = linear_problem(values)
+        T = int(values["T"])
+        moments = problem.moments(int(n), float(values["sigma0"]), T, rng=rng, groups=GROUPS)
+        stat = _statistic(moments, self.k, problem.eta)
+        return stat.estimate(f"{n} GD trajectories of {T} steps on a {problem.dim}-dimensional design; pooled "
+                             f"covariance eigenvalues, bias-corrected jackknife over {GROUPS} groups", seed_of(rng))
+
+    @staticmethod
+    def picture(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(predicted, estimated, standard errors) of the whole spectrum from 2^14 members of seed 0 (picture only)."""
+        problem = linear_problem(values)
+        moments = problem.moments(1 << 14, float(values["sigma0"]), int(values["T"]), rng=np.random.default_rng(0),
+                                  groups=GROUPS)
+        stat = _statistic(moments, problem.dim, problem.eta)
+        M = ensemble_covariance(spectrum_of(values), ground_truth(values), float(values["sigma0"]),
+                                float(values["eta"]), int(values["T"]))
+        return np.linalg.eigvalsh(M)[::-1], stat.value, stat.std_error
+
+
+def _target(x: np.ndarray) -> np.ndarray:
+    return np.sin(2 * x[:, 0]) * np.cos(x[:, 1]) + 0.5 * x[:, 1]
+
+
+def kernel_problem(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
+    """(K, y*) of an A10 claim: ``n`` points uniform on [-1, 1]^2 from ``data_seed``, the RBF kernel
+    ``exp(-|x - x'|^2 / (2 ell^2))`` and the target ``y* = sin(2 x1) cos(x2) + x2 / 2``."""
+    x = np.random.default_rng(int(values["data_seed"])).uniform(-1.0, 1.0, (int(values["n"]), 2))
+    ell = float(values["ell"])
+    K = np.exp(-((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2) / (2 * ell**2))
+    return K, _target(x)
+
+
+@dataclass(frozen=True)
+class KernelSpectrum:
+    """A10 prediction: the top ``k`` eigenvalues of M with ``lambda = eig(K/n)`` and ``D*_k = u_k^T y* / sqrt(n)``
+    (``theory.kernel_ensemble_covariance``) for the claim's kernel problem."""
+
+    k: int
+
+    def __call__(self, values: Mapping[str, object], *, dps: int = 30) -> tuple:
+        K, y = kernel_problem(values)
+        _, M = kernel_ensemble_covariance(K, y, float(values["sigma0"]), float(values["eta"]), int(values["T"]))
+        return tuple(np.linalg.eigvalsh(M)[::-1][: self.k].tolist())
+
+    def expression(self, values=None) -> str:
+        return (f"top {self.k} eigenvalues of M (note 4.3) with lambda_k = eig_k(K/n), D*_k = u_k^T y* / sqrt(n)")
+
+
+@dataclass(frozen=True)
+class KernelSpectrumMC:
+    """A10 estimator: GD of the kernel machine in function space, ``f <- f - eta (K/n)(f - y*)`` from
+    ``f_0 ~ N(0, sigma0^2 K)`` (``GDProblem.kernel``); top ``k`` eigenvalues of the pooled covariance of ``f / sqrt(n)``."""
+
+    k: int
+
+    def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
+        K, y = kernel_problem(values)
+        problem = GDProblem.kernel(K, y, float(values["eta"]))
+        T = int(values["T"])
+        moments = problem.moments(int(n), float(values["sigma0"]), T, rng=rng, groups=GROUPS)
+        return _statistic(moments, self.k, problem.eta).estimate(
+            f"{n} kernel-GD trajectories of {T} steps on {K.shape[0]} points; bias-corrected jackknife over {GROUPS} "
+            "groups", seed_of(rng))
+
+
+@dataclass(frozen=True)
+class SgdMomentsMC:
+    """A11 estimator: ``m_T`` and ``S_T`` of ``n`` independent online-SGD chains (``numerics.OnlineLinearSGD``) from
+    ``w_0 = 0`` with ``w* = 1``, ``lambda_k = e^{-c k}``; components as ``theory.sgd_components``."""
+
+    def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
+        d, T = int(values["d"]), int(values["T"])
+        if n < GROUPS:
+            raise InvalidArgument("n", n, f"at least {GROUPS} chains (one per jackknife group)")
+        lam = np.exp(-float(values["c"]) * np.arange(1, d + 1))
+        sim = OnlineLinearSGD(lam=lam, eta=float(values["eta"]), batch=int(values["batch"]),
+                              sigma2=float(values["sigma_eps2"]), wbar=np.ones(d))
+        run = sim.run(int(n), rng=rng, burn_in=0, steps=T, thin=T, start=np.zeros(d))
+        slow = int(values["slow"])
+        stat = chain_statistic(run, lambda mean, second: sgd_components(mean, second - np.outer(mean, mean), slow),
+                               groups=GROUPS)
+        return stat.estimate(f"{n} online-SGD chains after {T} steps; mean and covariance of w_T - w*, jackknife "
+                             f"over {GROUPS} groups", seed_of(rng))
