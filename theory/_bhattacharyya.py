@@ -13,6 +13,8 @@ inPCA construction are the predecessor's tools (Mao et al., PNAS 2024, ``utils/d
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -24,6 +26,7 @@ __all__ = ["bhattacharyya_expr", "gaussian_bhattacharyya", "gaussian_bhattachary
            "inpca_spectrum"]
 
 
+@lru_cache(maxsize=1)
 def bhattacharyya_expr() -> tuple[tuple[sp.Symbol, sp.Symbol, sp.Symbol], sp.Expr]:
     """``((mu1, mu2, sigma), -log int sqrt(p q) dx)`` for ``p, q = N(mu1, sigma^2), N(mu2, sigma^2)``, by SymPy.
 

@@ -18,6 +18,7 @@ coordinates ``z = Sigma_hat^{1/2} w`` the pooled covariance of all points ``{w_t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mpmath
 import numpy as np
@@ -124,6 +125,7 @@ class GeometricSums:
         return tuple(sp.simplify(f - s) for f, s in zip((self.A, self.B, self.C), self.summed))
 
 
+@lru_cache(maxsize=1)
 def geometric_sums() -> GeometricSums:
     """The geometric sums of note 4.3 in SymPy, with SymPy's own ``summation`` for comparison (A4).
 

@@ -16,6 +16,7 @@ approximations ``f(0) ~ pi / c`` and ``f(pi) ~ (4 pi / c) e^{-pi^2 / c}`` keep t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mpmath
 import numpy as np
@@ -40,6 +41,7 @@ class CauchyLimit:
     cosh_residual: sp.Expr
 
 
+@lru_cache(maxsize=1)
 def cauchy_limit() -> CauchyLimit:
     """The tau -> infinity limit of note 4.4, by ``sympy.limit`` (A7).
 
