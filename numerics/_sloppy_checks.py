@@ -23,7 +23,8 @@ from ._inpca import Embedding, categorical_distances, gaussian_distances, inpca
 from ._sloppy_exact import embedding_rounding
 from ._trajectories import GDProblem, design_with_spectrum
 
-__all__ = ["GeometricSumsSymbolic", "CauchyLimitSymbolic", "SymbolRoutes", "SymbolEnds", "ToeplitzGaps", "trajectory_embedding",
+__all__ = ["GeometricSumsSymbolic", "CauchyLimitSymbolic", "SymbolRoutes", "SymbolEnds", "ToeplitzGaps",
+           "trajectory_embedding",
            "InvarianceCheck", "StressLaws", "categorical_ensemble", "RibbonCriterion"]
 
 

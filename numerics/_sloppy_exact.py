@@ -114,7 +114,8 @@ class InpcaRoutes:
 def _design(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X, lambda, V) of a claim's design: rows ``rows`` (default 2d), spectrum ``e^{-c(k-1)}``, from ``data_seed``."""
     lam = geometric_spectrum(int(values["d"]), float(values["c"]))
-    X = design_with_spectrum(int(values.get("rows", 2 * lam.size)), lam, np.random.default_rng(int(values["data_seed"])))
+    rows = int(values.get("rows", 2 * lam.size))
+    X = design_with_spectrum(rows, lam, np.random.default_rng(int(values["data_seed"])))
     return X, lam, np.linalg.eigh(X.T @ X / X.shape[0])[1][:, ::-1]
 
 
@@ -169,7 +170,7 @@ def _mode_sums(lam: np.ndarray, eta: float, T: int, dps: int) -> list:
 @dataclass(frozen=True)
 class PlateauSums:
     """A5 estimator: the largest relative distance of ``lambda_k B_k`` from the plateau ``1 / ((T+1) eta (2 - eta
-    lambda_k))`` over the fast modes (``2 eta lambda_k (T+1) > fast``) and from ``lambda_k`` over the slow modes
+    lambda_k))`` over the fast modes (``2 eta lambda_k T > fast``) and from ``lambda_k`` over the slow modes
     (``eta lambda_k T < slow``), with ``lambda_k B_k`` summed directly over t in mpmath. Bound: ``(T + 2)``
     roundings at ``dps + 10`` digits."""
 
@@ -179,10 +180,10 @@ class PlateauSums:
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps: int) -> Estimate:
         lam = geometric_spectrum(int(values["d"]), float(values["c"]))
         eta, T = check_step(float(values["eta"]), lam), int(values["T"])
-        fast, slow = 2 * eta * lam * (T + 1) > self.fast, eta * lam * T < self.slow
+        fast, slow = 2 * eta * lam * T > self.fast, eta * lam * T < self.slow
         if not (fast.any() and slow.any()):
             raise InvalidArgument("d, c, eta, T", (lam.size, float(values["c"]), eta, T),
-                                  f"values with at least one fast mode (2 eta lambda (T+1) > {self.fast:g}) and one "
+                                  f"values with at least one fast mode (2 eta lambda T > {self.fast:g}) and one "
                                   f"slow mode (eta lambda T < {self.slow:g})")
         sums = _mode_sums(lam, eta, T, dps)
         with mpmath.workdps(dps + 10):

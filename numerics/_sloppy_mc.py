@@ -22,7 +22,7 @@ from ._sgd import OnlineLinearSGD
 from ._trajectories import EnsembleMoments, GDProblem, design_with_spectrum
 
 __all__ = ["GROUPS", "linear_problem", "EnsembleSpectrumMC", "kernel_problem", "KernelSpectrum", "KernelSpectrumMC",
-           "SgdMomentsMC"]
+           "SgdMomentsMC", "SgdEnsembleSpectrumMC"]
 
 GROUPS = 128
 
@@ -105,7 +105,8 @@ class KernelSpectrum:
 @dataclass(frozen=True)
 class KernelSpectrumMC:
     """A10 estimator: GD of the kernel machine in function space, ``f <- f - eta (K/n)(f - y*)`` from
-    ``f_0 ~ N(0, sigma0^2 K)`` (``GDProblem.kernel``); top ``k`` eigenvalues of the pooled covariance of ``f / sqrt(n)``."""
+    ``f_0 ~ N(0, sigma0^2 K)`` (``GDProblem.kernel``); top ``k`` eigenvalues of the pooled covariance of
+    ``f / sqrt(n)``."""
 
     k: int
 
@@ -137,3 +138,35 @@ class SgdMomentsMC:
                                groups=GROUPS)
         return stat.estimate(f"{n} online-SGD chains after {T} steps; mean and covariance of w_T - w*, jackknife "
                              f"over {GROUPS} groups", seed_of(rng))
+
+
+@dataclass(frozen=True)
+class SgdEnsembleSpectrumMC:
+    """A11 (ensemble): the top ``k`` eigenvalues of the pooled covariance of ``z = Sigma^{1/2} w`` over ``t = 0..T``
+    and ``n`` online-SGD chains (``numerics.OnlineLinearSGD``, ``Sigma = diag(e^{-c(k-1)})``) started at
+    ``w_0 ~ N(0, sigma0^2 I)``: the inPCA eigenvalues of an SGD trajectory ensemble up to m / (8 sigma2).
+
+    ``w_0`` comes from the first of two streams spawned from ``rng`` and the chains from the second; the engine
+    records ``t = 1..T`` and the ``t = 0`` term is added from ``w_0``.
+    """
+
+    k: int
+
+    def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
+        lam, w = spectrum_of(values), ground_truth(values)
+        T, s0 = int(values["T"]), float(values["sigma0"])
+        if n < GROUPS or n % GROUPS:
+            raise InvalidArgument("n", n, f"a positive multiple of {GROUPS} chains (equal jackknife groups)")
+        start_rng, chain_rng = rng.spawn(2)
+        w0 = s0 * start_rng.standard_normal((int(n), lam.size))
+        root = np.sqrt(lam)
+        sim = OnlineLinearSGD(lam=lam, eta=float(values["eta"]), batch=int(values["batch"]),
+                              sigma2=float(values["sigma_eps2"]), wbar=w)
+        run = sim.run(int(n), rng=chain_rng, burn_in=0, steps=T, thin=1, start=w0, record=lambda state: state * root)
+        z0 = w0 * root
+        mean = (T * run.mean + z0) / (T + 1)
+        second = (T * run.second + z0[:, :, None] * z0[:, None, :]) / (T + 1)
+        pooled = ChainMoments(mean, second, int(n), 0, T + 1, 1, sim.eta, sim.batch, run.seed, run.final)
+        stat = chain_statistic(pooled, _top_eigenvalues(self.k), groups=GROUPS, bias_corrected=True)
+        return stat.estimate(f"{n} online-SGD trajectories of {T} steps (batch {sim.batch}); pooled covariance "
+                             f"eigenvalues, bias-corrected jackknife over {GROUPS} groups", seed_of(rng))

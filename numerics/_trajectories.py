@@ -104,13 +104,16 @@ class GDProblem:
     @classmethod
     def linear(cls, X, w_star, eta: float, record: str = "predictions") -> "GDProblem":
         """GD on ``|X w - X w*|^2 / (2n)``: ``A = Sigma_hat = X^T X / n``, ``w_0 ~ N(0, sigma0^2 I)``; recorded as
-        ``X w / sqrt(n)`` (``record="predictions"``) or ``R w`` with ``R^T R = Sigma_hat`` (``"factor"``)."""
+        ``X w / sqrt(n)`` (``record="predictions"``) or ``R w`` with ``R^T R = Sigma_hat`` (``"factor"``, which needs
+        a non-singular Sigma_hat). With d > n the directions outside the row space of X keep their initial values."""
         Xm = as_matrix("X", X)
         n, d = Xm.shape
         sigma = Xm.T @ Xm / n
-        check_spectrum(np.linalg.eigvalsh(sigma), "eigenvalues of X^T X / n")
+        if not np.linalg.eigvalsh(sigma)[-1] > 0:        # singular (d > n) is allowed: those directions stay put
+            raise InvalidArgument("X", "a design with X^T X = 0", "a design with at least one non-zero singular value")
         if record not in ("predictions", "factor"):
-            raise InvalidArgument("record", record, "'predictions' (X w / sqrt(n)) or 'factor' (R w, R^T R = Sigma_hat)")
+            raise InvalidArgument("record", record,
+                                  "'predictions' (X w / sqrt(n)) or 'factor' (R w, R^T R = Sigma_hat)")
         R = Xm.T / np.sqrt(n) if record == "predictions" else np.linalg.cholesky(sigma)
         return cls(sigma, as_vector("w_star", w_star, d), eta, R, np.eye(d))
 

@@ -43,13 +43,14 @@ from ._two_layer import (BalancedMinimum, Block, BottleneckPair, BottleneckProbl
 from ._bhattacharyya import (bhattacharyya_expr, gaussian_bhattacharyya, gaussian_bhattacharyya_mp, inpca_gram,
                              inpca_spectrum)
 from ._gd_ensemble import (MAX_STEPS, GeometricSums, PlateauTerms, check_spectrum, check_step, embedding_eigenvalues,
-                           ensemble_covariance, ensemble_covariance_mp, gd_trajectory, kernel_ensemble_covariance, geometric_spectrum,
-                           geometric_sums, gradient_flow_covariance, plateau_count, plateau_terms, power_law_spectrum)
+                           ensemble_covariance, ensemble_covariance_mp, gd_trajectory, geometric_spectrum,
+                           geometric_sums, gradient_flow_covariance, kernel_ensemble_covariance, plateau_count,
+                           plateau_terms, power_law_spectrum)
 from ._toeplitz import CauchyLimit, ToeplitzEnds, cauchy_limit, toeplitz_ends, toeplitz_limit_matrix, toeplitz_symbol
 from ._stress import explained_stress, parseval_residual, sort_by_magnitude
-from ._sgd_moments import SgdMoments, sgd_moments
-from ._sloppy_predictions import (BhattacharyyaPrediction, EnsembleSpectrum, SgdMomentsPrediction, TailRatio,
-                                  ground_truth, sgd_components, spectrum_of)
+from ._sgd_moments import SgdMoments, sgd_ensemble_covariance, sgd_moments
+from ._sloppy_predictions import (BhattacharyyaPrediction, EnsembleSpectrum, SgdEnsembleSpectrum, SgdMomentsPrediction,
+                                  TailRatio, ground_truth, sgd_components, spectrum_of)
 from ._fluctuation_predictions import (Constant, DriftPrediction, GradientNoisePrediction, IvfrExponent,
                                       OnlineStationaryPrediction, correlated_covariance)
 
@@ -82,10 +83,12 @@ __all__ = [
     "correlated_covariance",
     "bhattacharyya_expr", "gaussian_bhattacharyya", "gaussian_bhattacharyya_mp", "inpca_gram", "inpca_spectrum",
     "MAX_STEPS", "GeometricSums", "PlateauTerms", "check_spectrum", "check_step", "embedding_eigenvalues",
-    "ensemble_covariance", "ensemble_covariance_mp", "gd_trajectory", "kernel_ensemble_covariance", "geometric_spectrum", "geometric_sums",
+    "ensemble_covariance", "ensemble_covariance_mp", "gd_trajectory", "kernel_ensemble_covariance",
+    "geometric_spectrum", "geometric_sums",
     "gradient_flow_covariance", "plateau_count", "plateau_terms", "power_law_spectrum",
     "CauchyLimit", "ToeplitzEnds", "cauchy_limit", "toeplitz_ends", "toeplitz_limit_matrix", "toeplitz_symbol",
     "explained_stress", "parseval_residual", "sort_by_magnitude", "SgdMoments", "sgd_moments",
-    "BhattacharyyaPrediction", "EnsembleSpectrum", "SgdMomentsPrediction", "TailRatio", "ground_truth",
+    "sgd_ensemble_covariance", "BhattacharyyaPrediction", "EnsembleSpectrum", "SgdEnsembleSpectrum",
+    "SgdMomentsPrediction", "TailRatio", "ground_truth",
     "sgd_components", "spectrum_of",
 ]

@@ -28,8 +28,9 @@ from ._errors import InvalidArgument
 from ._matrix_checks import array, count, nonnegative, positive
 
 __all__ = ["check_spectrum", "check_step", "geometric_spectrum", "power_law_spectrum", "gd_trajectory",
-           "GeometricSums", "geometric_sums", "ensemble_covariance", "kernel_ensemble_covariance", "ensemble_covariance_mp",
-           "gradient_flow_covariance", "PlateauTerms", "plateau_terms", "plateau_count", "embedding_eigenvalues", "MAX_STEPS"]
+           "GeometricSums", "geometric_sums", "ensemble_covariance", "kernel_ensemble_covariance",
+           "ensemble_covariance_mp", "gradient_flow_covariance", "PlateauTerms", "plateau_terms", "plateau_count",
+           "embedding_eigenvalues", "MAX_STEPS"]
 
 #: Largest number of GD steps T accepted by the closed forms (the float64 route is O(d^2 T)).
 MAX_STEPS = 1_000_000

@@ -22,7 +22,7 @@ from ._errors import InvalidArgument
 from ._gd_ensemble import check_spectrum, check_step
 from ._matrix_checks import array, count, nonnegative, psd
 
-__all__ = ["SgdMoments", "sgd_moments"]
+__all__ = ["SgdMoments", "sgd_moments", "sgd_ensemble_covariance"]
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,33 @@ def sgd_moments(lam, eta: float, batch: int, sigma_eps2: float, m0, S0, T: int) 
     if not (np.all(np.isfinite(means)) and np.all(np.isfinite(covs))):
         raise InvalidArgument("eta", eta, "a step size for which the second moments stay finite over T steps")
     return SgdMoments(means, covs)
+
+
+def sgd_ensemble_covariance(lam, w_star, sigma0: float, eta: float, batch: int, sigma_eps2: float,
+                            T: int) -> np.ndarray:
+    """The pooled covariance of ``z = Sigma^{1/2} w`` over ``t = 0..T`` and an ensemble of online-SGD chains from
+    ``w_0 ~ N(0, sigma0^2 I)`` (note 4.7; derived by us):
+
+        M_SGD = (1/(T+1)) sum_t Sigma^{1/2} S_t Sigma^{1/2} + Cov_t(Sigma^{1/2} m_t),
+
+    with ``m_0 = -w*``, ``S_0 = sigma0^2 I`` and the recursion of :func:`sgd_moments`. Without the ``eta^2 / B``
+    term it is the GD matrix M of ``theory.ensemble_covariance``; the term is PSD and the recursion preserves the
+    PSD order, so ``M_SGD >= M_GD``: SGD lifts every embedding eigenvalue (Weyl), the small ones the most in
+    relative terms.
+
+    >>> from theory import ensemble_covariance
+    >>> lam, w = [1.0, 0.3], [1.0, -1.0]
+    >>> gd = ensemble_covariance(lam, w, 0.5, 0.4, 30)
+    >>> bool(np.allclose(sgd_ensemble_covariance(lam, w, 0.5, 0.4, 10**12, 0.0, 30), gd))
+    True
+    """
+    lv = check_spectrum(lam)
+    ws = array("w_star", w_star, 1)
+    if ws.size != lv.size:
+        raise InvalidArgument("w_star", f"vector of length {ws.size}", f"a vector of length d = {lv.size}")
+    s0 = nonnegative("sigma0", sigma0)
+    r = sgd_moments(lv, eta, batch, sigma_eps2, -ws, s0**2 * np.eye(lv.size), T)
+    root = np.sqrt(lv)
+    spread = root[None, :] * r.mean                                      # Sigma^{1/2} m_t, (T+1, d)
+    spread = spread - spread.mean(axis=0)
+    return root[:, None] * r.cov.mean(axis=0) * root[None, :] + spread.T @ spread / spread.shape[0]

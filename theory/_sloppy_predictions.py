@@ -17,10 +17,10 @@ import numpy as np
 
 from ._bhattacharyya import gaussian_bhattacharyya_mp
 from ._gd_ensemble import ensemble_covariance, geometric_spectrum
-from ._sgd_moments import sgd_moments
+from ._sgd_moments import sgd_ensemble_covariance, sgd_moments
 
 __all__ = ["ground_truth", "spectrum_of", "BhattacharyyaPrediction", "EnsembleSpectrum", "TailRatio",
-           "SgdMomentsPrediction", "sgd_components"]
+           "SgdMomentsPrediction", "sgd_components", "SgdEnsembleSpectrum"]
 
 
 def spectrum_of(values: Mapping[str, object]) -> np.ndarray:
@@ -112,3 +112,22 @@ class SgdMomentsPrediction:
     def expression(self, values=None) -> str:
         return ("m_(t+1) = (I - eta Sigma) m_t; S_(t+1) = (I - eta Sigma) S_t (I - eta Sigma) + (eta^2/B) [Sigma Q_t "
                 "Sigma + (sigma_eps2 + tr(Sigma Q_t)) Sigma], Q = S + m m^T")
+
+
+@dataclass(frozen=True)
+class SgdEnsembleSpectrum:
+    """A11 (ensemble): the top ``k`` eigenvalues of ``M_SGD`` (``theory.sgd_ensemble_covariance``, note 4.7) with
+    ``lambda_k = e^{-c(k-1)}``; values ``d``, ``c``, ``eta``, ``batch``, ``sigma_eps2``, ``T``, ``sigma0``,
+    ``w_star``."""
+
+    k: int
+
+    def __call__(self, values: Mapping[str, object], *, dps: int = 30) -> tuple:
+        M = sgd_ensemble_covariance(spectrum_of(values), ground_truth(values), float(values["sigma0"]),
+                                    float(values["eta"]), int(values["batch"]), float(values["sigma_eps2"]),
+                                    int(values["T"]))
+        return tuple(np.linalg.eigvalsh(M)[::-1][: self.k].tolist())
+
+    def expression(self, values=None) -> str:
+        return (f"top {self.k} eigenvalues of M_SGD = (1/(T+1)) sum_t Sigma^(1/2) S_t Sigma^(1/2) + Cov_t(Sigma^(1/2) "
+                "m_t), (m_t, S_t) from the exact online-SGD recursion")

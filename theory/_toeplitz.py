@@ -72,7 +72,8 @@ def toeplitz_limit_matrix(d: int, c: float) -> np.ndarray:
 
 
 def toeplitz_symbol(theta_over_pi: float, c: float, *, dps: int, route: str = "poisson"):
-    """``f(pi x)``, ``x = theta_over_pi``, of the module docstring at ``dps`` digits, by the Poisson (sech) sum or the Fourier series.
+    """``f(pi x)``, ``x = theta_over_pi``, of the module docstring at ``dps`` digits, by the Poisson (sech) sum or
+    the Fourier series.
 
     Both converge geometrically (``mpmath.nsum`` with 10 guard digits); the Fourier series cancels heavily near
     ``theta = pi`` for small c, which the extra precision absorbs.
@@ -103,7 +104,8 @@ def toeplitz_symbol(theta_over_pi: float, c: float, *, dps: int, route: str = "p
 
 @dataclass(frozen=True)
 class ToeplitzEnds:
-    """``f(0)`` and ``f(pi)`` (exact, by the Poisson sum) and the note's approximations ``pi / c``, ``(4 pi / c) e^{-pi^2 / c}``."""
+    """``f(0)`` and ``f(pi)`` (exact, by the Poisson sum) and the note's approximations ``pi / c`` and
+    ``(4 pi / c) e^{-pi^2 / c}``."""
 
     top: object
     bottom: object

@@ -37,7 +37,8 @@ def embedding_spectrum_png(data: EmbeddingSpectrum, path: str | Path, *, title: 
     ax.errorbar(k[: estimated.size][shown], estimated[shown], yerr=err[shown], fmt="o", ms=4, color="tab:blue",
                 label="simulated ensemble (+- 2 se)")
     if data.plateau > 0:
-        ax.axhline(data.plateau, color="0.4", ls="--", lw=1.0, label=f"plateau sigma0^2/(2 eta (T+1)) = {data.plateau:.3g}")
+        ax.axhline(data.plateau, color="0.4", ls="--", lw=1.0,
+                   label=f"plateau sigma0^2/(2 eta (T+1)) = {data.plateau:.3g}")
     tail = k >= (k[-1] + 1) / 2                                   # the guide over the last half of the spectrum
     guide = predicted[-1] * data.tail_ratio ** (k - k[-1])
     ax.semilogy(k[tail], guide[tail], ":", color="0.2", label=f"tail ratio e^-c = {data.tail_ratio:.3g}")

@@ -71,6 +71,18 @@ def test_jackknife_is_exact_for_a_linear_statistic_with_equal_groups():
     assert s.std_error[0] == pytest.approx(group_means.std(ddof=1) / np.sqrt(6), rel=1e-10)
 
 
+def test_bias_corrected_jackknife_of_a_squared_mean_is_the_unbiased_estimator():
+    # theta = gbar^2 over G equal groups: G theta - (G - 1) mean(theta_(g)) = gbar^2 - sum (g - gbar)^2 / (G (G - 1)),
+    # the unbiased estimator of mu^2 for independent group means; the standard error is the plug-in one.
+    x = _ar1(np.random.default_rng(4), 0.3, 60, 20)
+    cm = _moments(x)
+    plain = chain_statistic(cm, lambda m, sec: m[:1] ** 2, groups=6)
+    corrected = chain_statistic(cm, lambda m, sec: m[:1] ** 2, groups=6, bias_corrected=True)
+    g = x.mean(axis=1).reshape(6, 10).mean(axis=1)
+    assert corrected.value[0] == pytest.approx(g.mean() ** 2 - np.sum((g - g.mean()) ** 2) / 30, rel=1e-10)
+    assert np.array_equal(corrected.std_error, plain.std_error)
+
+
 def test_batch_means_cover_the_truth_on_one_long_ar1_chain():
     x = _ar1(np.random.default_rng(7), 0.9, 1, 200_000)[0]
     bm = batch_means(np.stack([x, x**2], axis=1), batches=20)

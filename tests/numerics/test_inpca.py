@@ -108,6 +108,16 @@ def test_streamed_moments_equal_the_stored_trajectories():
     assert np.allclose(mom.outer.mean(axis=0), traj.T @ traj / traj.shape[0])
 
 
+def test_an_overparameterized_design_leaves_the_null_space_untouched():
+    X = np.random.default_rng(4).standard_normal((3, 6))
+    p = GDProblem.linear(X, np.ones(6), 0.1)
+    w0 = np.random.default_rng(5).standard_normal((1, 6))
+    final = p.trajectories(w0, 3000)[0, -1] * np.sqrt(3)              # predictions X w
+    null = np.linalg.svd(X)[2][3:]                                    # rows spanning ker X
+    w = p.step(w0)
+    assert np.allclose(null @ w[0], null @ w0[0]) and np.allclose(final, X @ np.ones(6), atol=1e-8)
+
+
 def test_kernel_gd_starts_with_the_kernel_covariance_and_reaches_the_target():
     x = np.linspace(-1, 1, 6)
     K = np.exp(-np.subtract.outer(x, x) ** 2) + 0.1 * np.eye(6)       # lambda_min(K/n) >= 1/60
@@ -120,7 +130,7 @@ def test_kernel_gd_starts_with_the_kernel_covariance_and_reaches_the_target():
 
 @pytest.mark.parametrize("call, name", [
     (lambda: GDProblem.linear(np.eye(3), np.ones(3), 6.0), "eta"),  # Sigma_hat = I/3
-    (lambda: GDProblem.linear(np.zeros((3, 3)), np.ones(3), 0.5), "eigenvalues"),
+    (lambda: GDProblem.linear(np.zeros((3, 3)), np.ones(3), 0.5), "X"),
     (lambda: GDProblem.linear(np.eye(3), np.ones(2), 0.5), "w_star"),
     (lambda: _problem().moments(100, 0.5, 10, rng=np.random.default_rng(0), groups=16), "members"),
     (lambda: _problem().moments(0, 0.5, 10, rng=np.random.default_rng(0)), "members"),

@@ -45,10 +45,24 @@ def test_exact_claim_passes_and_its_mutation_fails(claim):
     assert verify.check(mutated(claim, 2 * claim.resolution)).outcome == verify.FAIL
 
 
-def test_every_builtin_claim_passes_at_the_standard_budget():
-    """The main job's promise, through the API: all built-in claims PASS at seed 0."""
-    result = verify.run(CLAIMS, seed=0, budget="standard")
-    assert {v.claim.id: v.outcome for v in result.verdicts} == {i: verify.PASS for i in IDS}
+#: The false-fail rate `python -m verify run` gives each claim (its rate split over every rate-spending claim).
+RUN_RATE = verify.per_claim_rate(CLAIMS, verify.DEFAULT_FALSE_FAIL_RATE)
+
+
+@pytest.mark.parametrize("claim", [c for c in CLAIMS if c.kind.spends_rate], ids=lambda c: c.id)
+def test_builtin_claim_passes_at_the_standard_budget(claim):
+    """The main job's promise, one claim at a time (so pytest-xdist can spread them over the cores): the run checks
+    each claim with the run's per-claim rate on the claim's own random stream, so this is the main job's verdict.
+    Exact claims spend no rate; their PASS is asserted by test_exact_claim_passes_and_its_mutation_fails."""
+    assert verify.check(claim, seed=0, budget="standard", false_fail_rate=RUN_RATE).outcome == verify.PASS
+
+
+def test_run_gives_each_claim_the_verdict_check_gives_at_the_per_claim_rate():
+    chosen = verify.select("gauss.relu")
+    rate = verify.per_claim_rate(chosen, verify.DEFAULT_FALSE_FAIL_RATE)
+    for v in verify.run(chosen, seed=0, budget="quick").verdicts:
+        w = verify.check(v.claim, seed=0, budget="quick", false_fail_rate=rate)
+        assert (v.outcome, v.reason, v.false_fail_rate) == (w.outcome, w.reason, w.false_fail_rate)
 
 
 def test_get_and_select():

@@ -19,10 +19,11 @@ import math
 
 from numerics import (BhattacharyyaQuad, CauchyLimitSymbolic, EnsembleSpectrumMC, ExactIdentity, GdIteration,
                       GeometricSumsSymbolic, InpcaPrediction, InpcaRoutes, InvarianceCheck, KernelSpectrum,
-                      KernelSpectrumMC, PlateauSums, RibbonCriterion, SgdMomentsMC, SigmaLimits, StressLaws, SymbolEnds,
-                      SymbolRoutes, TailBracket, ToeplitzGaps, embedding_spectrum_picture, ribbon_picture)
-from theory import (COUNT, INDEX, NONNEGATIVE, POSITIVE, REAL, BhattacharyyaPrediction, EnsembleSpectrum, SgdMomentsPrediction,
-                    TailRatio)
+                      KernelSpectrumMC, PlateauSums, RibbonCriterion, SgdEnsembleSpectrumMC, SgdMomentsMC, SigmaLimits,
+                      StressLaws, SymbolEnds, SymbolRoutes, TailBracket, ToeplitzGaps, embedding_spectrum_picture,
+                      ribbon_picture)
+from theory import (COUNT, INDEX, NONNEGATIVE, POSITIVE, REAL, BhattacharyyaPrediction, EnsembleSpectrum,
+                    SgdEnsembleSpectrum, SgdMomentsPrediction, TailRatio)
 
 from .._claim import Claim, Kind, Parameter, Provenance
 from .._interval import Ranges
@@ -99,8 +100,8 @@ def _measurement_claims():
 
 
 def _ensemble_claims():
-    a4 = _gd(12, 0.8, 0.5, 100, sigma0=_p(0.3), w_star=_v(generic_truth(12), REAL), rows=_p(48, COUNT),
-             data_seed=_p(0, INDEX))
+    a4 = _gd(12, 0.8, 0.5, 100, sigma0=_p(0.3, NONNEGATIVE), w_star=_v(generic_truth(12), REAL),
+             rows=_p(48, COUNT), data_seed=_p(0, INDEX))
     yield Claim(id="sloppy.a3.gd_closed_form", kind=Kind.EXACT, resolution=EXACT_RESOLUTION,
                 title="A3: gradient descent on linear regression follows w_t = w* + (I - eta Sigma_hat)^t (w_0 - w*) "
                       "(1000 iterated steps against the eigenbasis closed form)",
@@ -124,8 +125,8 @@ def _ensemble_claims():
                 prediction=EnsembleSpectrum(4), estimator=estimator,
                 assumptions=("design: 48 x 12, spectrum e^(-0.8 (k-1)), Haar bases, from data_seed; w* = sqrt(2) "
                              "cos(2.4 k + 0.3) in the eigenbasis; w_0 ~ N(0, sigma0^2 I)",
-                             "the estimate is the pooled covariance of R w_t (R^T R = Sigma_hat): same distances as the "
-                             "predictions, so the same inPCA eigenvalues (A2)",
+                             "the estimate is the pooled covariance of R w_t (R^T R = Sigma_hat): same distances as "
+                             "the predictions, so the same inPCA eigenvalues (A2)",
                              "eigenvalue bias O(1/n) removed by the jackknife"),
                 illustrations=(embedding_spectrum_picture,))
     yield Claim(id="sloppy.a5.plateau", kind=Kind.INTERVAL, resolution=1e-3, n_start=2,
@@ -174,8 +175,9 @@ def _ensemble_claims():
 
 def _limit_claims():
     yield Claim(id="sloppy.a7.cauchy_limit", kind=Kind.EXACT, resolution=EXACT_RESOLUTION,
-                title="A7 (symbolic): tau K_kl -> 1 / (lambda_k + lambda_l) as tau -> inf, and sqrt(lambda_k lambda_l)"
-                      " / (lambda_k + lambda_l) = 1 / (2 cosh(c (k - l) / 2)) for lambda_k = e^(-c k): a Toeplitz limit",
+                title="A7 (symbolic): tau K_kl -> 1 / (lambda_k + lambda_l) as tau -> inf, and sqrt(lambda_k "
+                      "lambda_l) / (lambda_k + lambda_l) = 1 / (2 cosh(c (k - l) / 2)) for lambda_k = e^(-c k): a "
+                      "Toeplitz limit",
                 provenance=derived("section 4.4, A7 (SymPy check)"), parameters={},
                 prediction=ExactIdentity(1, "residuals that do not simplify to 0: none"),
                 estimator=CauchyLimitSymbolic(), assumptions=("gradient flow, sigma0 = 0",))
@@ -201,8 +203,8 @@ def _limit_claims():
 
 
 def _extension_claims():
-    kernel = {"n": _p(64, COUNT), "ell": _p(1.0), "sigma0": _p(0.3), "eta": _p(1.0), "T": _p(20, COUNT),
-              "data_seed": _p(0, INDEX)}
+    kernel = {"n": _p(64, COUNT), "ell": _p(1.0), "sigma0": _p(0.3, NONNEGATIVE), "eta": _p(1.0),
+              "T": _p(20, COUNT), "data_seed": _p(0, INDEX)}
     yield Claim(id="sloppy.a10.kernel_spectrum", kind=Kind.STATISTICAL, resolution=0.03, n_start=1 << 17,
                 title="A10: a kernel machine trained by GD gives the same ensemble formula with lambda_k = eig(K/n) "
                       "and D*_k = u_k^T y* / sqrt(n): top 4 inPCA eigenvalues (RBF kernel, 64 points in R^2)",
@@ -222,6 +224,17 @@ def _extension_claims():
                 assumptions=("x ~ N(0, diag(e^(-0.7 k))), k = 1..5, batch 2, sigma_eps = 0.4, w_0 = 0, w* = 1, T = 60",
                              "components: m_T of the 3 slowest modes (the fast ones have decayed below 1e-2), then the "
                              "upper triangle of S_T; entries below 0.01 compared on the absolute scale 0.01"))
+    ensemble = {**_gd(6, 0.8, 0.4, 60), "batch": _p(2, COUNT), "sigma_eps2": _p(0.25),
+                "sigma0": _p(0.3, NONNEGATIVE), "w_star": _v(generic_truth(6), REAL)}
+    yield Claim(id="sloppy.a11.sgd_ensemble_spectrum", kind=Kind.STATISTICAL, resolution=0.03, n_start=1 << 17,
+                title="A11 (ensemble): the inPCA eigenvalues of an online-SGD trajectory ensemble are those of M_SGD = "
+                      "(1/(T+1)) sum_t Sigma^(1/2) S_t Sigma^(1/2) + Cov_t(Sigma^(1/2) m_t) (here 1.3 to 7.5 times the "
+                      "GD values: SGD noise lifts the widths)",
+                provenance=derived("section 4.7, A11 (the pooled form M_SGD = M_GD + noise is ours)"),
+                parameters=ensemble, prediction=SgdEnsembleSpectrum(6), estimator=SgdEnsembleSpectrumMC(6),
+                assumptions=("x ~ N(0, diag(e^(-0.8 (k-1)))), batch 2, sigma_eps^2 = 0.25, w_0 ~ N(0, 0.09 I), w* = "
+                             "sqrt(2) cos(2.4 k + 0.3), T = 60",
+                             "all 6 eigenvalues; eigenvalue bias O(1/n) removed by the jackknife"))
 
 
 for _claim in (*_measurement_claims(), *_ensemble_claims(), *_limit_claims(), *_extension_claims()):
