@@ -47,8 +47,8 @@ from ._trajectories import BLOCK, EnsembleMoments, GDProblem, design_with_spectr
 from ._inpca import Embedding, categorical_distances, double_centre, gaussian_distances, inpca
 from ._sloppy_exact import (BhattacharyyaQuad, GdIteration, InpcaPrediction, InpcaRoutes, PlateauSums, SigmaLimits,
                             TailBracket, embedding_rounding, prediction_matrix)
-from ._sloppy_mc import (EnsembleSpectrumMC, KernelSpectrum, KernelSpectrumMC, SgdEnsembleSpectrumMC, SgdMomentsMC,
-                         kernel_problem, linear_problem)
+from ._sloppy_mc import (MONOMIALS, EnsembleSpectrumMC, KernelSpectrum, KernelSpectrumMC, SgdEnsembleSpectrumMC,
+                         SgdMomentsMC, kernel_problem, linear_problem, polynomial_features)
 from ._sloppy_checks import (CauchyLimitSymbolic, GeometricSumsSymbolic, InvarianceCheck, RibbonCriterion,
                              StressLaws, SymbolEnds, SymbolRoutes, ToeplitzGaps, categorical_ensemble,
                              trajectory_embedding)
@@ -89,7 +89,7 @@ __all__ = [
     "BhattacharyyaQuad", "GdIteration", "InpcaPrediction", "InpcaRoutes", "PlateauSums", "SigmaLimits", "TailBracket",
     "embedding_rounding", "prediction_matrix",
     "EnsembleSpectrumMC", "KernelSpectrum", "KernelSpectrumMC", "SgdEnsembleSpectrumMC", "SgdMomentsMC",
-    "kernel_problem", "linear_problem",
+    "kernel_problem", "linear_problem", "MONOMIALS", "polynomial_features",
     "CauchyLimitSymbolic", "GeometricSumsSymbolic", "InvarianceCheck", "RibbonCriterion", "StressLaws", "SymbolEnds",
     "SymbolRoutes", "ToeplitzGaps", "categorical_ensemble", "trajectory_embedding",
     "EmbeddingSpectrum", "Ribbon", "embedding_spectrum_picture", "ribbon_picture",

@@ -126,9 +126,10 @@ class GdIteration:
     The iteration is ``w <- w - eta Sigma_hat (w - w*)`` on the design of the claim (``Sigma_hat = X^T X / n``);
     the closed form is ``theory.gd_trajectory`` in the eigenbasis of ``numpy.linalg.eigh(Sigma_hat)``. Start
     ``w_0`` and ``w*`` standard normal from ``data_seed``. Bound (first order, errors propagated through the
-    non-expansive ``I - eta Sigma_hat``): ``T gamma_{d+3} (1 + 2 eta lambda_max) W`` for the iteration and
-    ``(T eta lambda_max gamma_{4d} + (T + 1) u + 3 gamma_{4d})(||w_0 - w*|| + ||w*||)`` for the closed form
-    (eigensolver backward error inside the matrix power, rounded powers, two basis changes), W the largest iterate.
+    non-expansive ``I - eta Sigma_hat``): per step ``gamma_{d+3} (||w|| + eta ||Sigma_hat||_F ||w - w*||)`` (the
+    product's componentwise error, ``|| |Sigma_hat| ||_2 <= ||Sigma_hat||_F``), with ``||w - w*|| <= ||w_0 - w*||``,
+    over T steps; and ``(T eta lambda_max gamma_{4d} + (T + 1) u + 3 gamma_{4d})(||w_0 - w*|| + ||w*||)`` for the
+    closed form (eigensolver backward error inside the matrix power, rounded powers, two basis changes).
     """
 
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps=None) -> Estimate:
@@ -146,8 +147,9 @@ class GdIteration:
             w = w - eta * sigma @ (w - w_star)
         scale = float(np.max(np.linalg.norm(iterated, axis=1)))
         d, top = lam.size, float(lam_hat.max())
-        start = float(np.linalg.norm(w0 - w_star) + np.linalg.norm(w_star))
-        bound = (T * gamma_k(d + 3) * (1 + 2 * eta * top) * scale
+        gap = float(np.linalg.norm(w0 - w_star))
+        start = gap + float(np.linalg.norm(w_star))
+        bound = (T * gamma_k(d + 3) * (scale + eta * float(np.linalg.norm(sigma)) * gap)
                  + (T * eta * top * gamma_k(4 * d) + (T + 1) * U + 3 * gamma_k(4 * d)) * start) / scale
         residual = float(np.max(np.abs(iterated - closed))) / scale
         return Estimate((residual,), bound=(bound,), method=f"GD iterated {T} steps vs the eigenbasis closed form, "
@@ -191,8 +193,8 @@ class PlateauSums:
             tail = [abs(s / mpmath.mpf(float(v)) - 1) for s, v in zip(sums, lam)]
             worst = (max(p for p, f in zip(plateau, fast) if f), max(t for t, s in zip(tail, slow) if s))
             bound = (T + 2) * mpmath.mpf(10) ** (-(dps + 8))
-        with mpmath.workdps(dps):   # an interval claim's values are floats (far coarser than the bound)
-            return Estimate(tuple(float(w) for w in worst), bound=(float(bound),) * 2, dps=dps,
+        with mpmath.workdps(dps):   # an interval claim's values are floats: their rounding is added to the bound
+            return Estimate(tuple(float(w) for w in worst), bound=tuple(float(bound + U * w) for w in worst), dps=dps,
                             method=f"direct time sums in mpmath over {int(fast.sum())} fast and {int(slow.sum())} "
                                    "slow modes")
 

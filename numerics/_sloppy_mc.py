@@ -8,6 +8,7 @@ covariance are biased at O(1/n), which the jackknife's bias correction removes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -21,7 +22,7 @@ from ._estimate import Estimate, seed_of
 from ._sgd import OnlineLinearSGD
 from ._trajectories import EnsembleMoments, GDProblem, design_with_spectrum
 
-__all__ = ["GROUPS", "linear_problem", "EnsembleSpectrumMC", "kernel_problem", "KernelSpectrum", "KernelSpectrumMC",
+__all__ = ["GROUPS", "linear_problem", "EnsembleSpectrumMC", "MONOMIALS", "polynomial_features", "kernel_problem", "KernelSpectrum", "KernelSpectrumMC",
            "SgdMomentsMC", "SgdEnsembleSpectrumMC"]
 
 GROUPS = 128
@@ -77,24 +78,43 @@ def _target(x: np.ndarray) -> np.ndarray:
     return np.sin(2 * x[:, 0]) * np.cos(x[:, 1]) + 0.5 * x[:, 1]
 
 
-def kernel_problem(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
-    """(K, y*) of an A10 claim: ``n`` points uniform on [-1, 1]^2 from ``data_seed``, the RBF kernel
-    ``exp(-|x - x'|^2 / (2 ell^2))`` and the target ``y* = sin(2 x1) cos(x2) + x2 / 2``."""
+#: Exponents (a, b) of the monomials x1^a x2^b of total degree <= 3: the features of the cubic polynomial kernel.
+MONOMIALS = tuple((a, b) for a in range(4) for b in range(4 - a))
+
+
+def polynomial_features(x: np.ndarray, scale: float) -> np.ndarray:
+    """Explicit features of ``k(x, x') = (1 + x.x' / scale)^3`` on R^2: ``phi_ab(x) = sqrt(3! / (a! b! (3-a-b)!))
+    (x1 / sqrt(scale))^a (x2 / sqrt(scale))^b`` (multinomial theorem), so ``Phi Phi^T = K`` (10 features).
+
+    >>> x = np.array([[0.3, -0.7], [1.1, 0.4]])
+    >>> Phi = polynomial_features(x, 2.0)
+    >>> bool(np.allclose(Phi @ Phi.T, (1 + x @ x.T / 2.0) ** 3))
+    True
+    """
+    z = np.asarray(x, dtype=float) / np.sqrt(scale)
+    weight = [np.sqrt(math.factorial(3) / (math.factorial(a) * math.factorial(b) * math.factorial(3 - a - b)))
+              for a, b in MONOMIALS]
+    return np.stack([w * z[:, 0] ** a * z[:, 1] ** b for w, (a, b) in zip(weight, MONOMIALS)], axis=1)
+
+
+def kernel_problem(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(K, y*, x) of an A10 claim: ``n`` points uniform on [-1, 1]^2 from ``data_seed``, the cubic polynomial kernel
+    ``K = (1 + x.x' / scale)^3`` computed from its formula, and the target ``y* = sin(2 x1) cos(x2) + x2 / 2``
+    (not in the kernel's span: GD fits its projection)."""
     x = np.random.default_rng(int(values["data_seed"])).uniform(-1.0, 1.0, (int(values["n"]), 2))
-    ell = float(values["ell"])
-    K = np.exp(-((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2) / (2 * ell**2))
-    return K, _target(x)
+    K = (1 + x @ x.T / float(values["scale"])) ** 3
+    return K, _target(x), x
 
 
 @dataclass(frozen=True)
 class KernelSpectrum:
     """A10 prediction: the top ``k`` eigenvalues of M with ``lambda = eig(K/n)`` and ``D*_k = u_k^T y* / sqrt(n)``
-    (``theory.kernel_ensemble_covariance``) for the claim's kernel problem."""
+    (``theory.kernel_ensemble_covariance``) for the claim's kernel problem, K from the kernel's formula."""
 
     k: int
 
     def __call__(self, values: Mapping[str, object], *, dps: int = 30) -> tuple:
-        K, y = kernel_problem(values)
+        K, y, _ = kernel_problem(values)
         _, M = kernel_ensemble_covariance(K, y, float(values["sigma0"]), float(values["eta"]), int(values["T"]))
         return tuple(np.linalg.eigvalsh(M)[::-1][: self.k].tolist())
 
@@ -104,20 +124,24 @@ class KernelSpectrum:
 
 @dataclass(frozen=True)
 class KernelSpectrumMC:
-    """A10 estimator: GD of the kernel machine in function space, ``f <- f - eta (K/n)(f - y*)`` from
-    ``f_0 ~ N(0, sigma0^2 K)`` (``GDProblem.kernel``); top ``k`` eigenvalues of the pooled covariance of
-    ``f / sqrt(n)``."""
+    """A10 estimator: GD on the weights in feature space, ``w <- w - eta Phi^T (Phi w - y*) / n`` from
+    ``w_0 ~ N(0, sigma0^2 I)`` with the explicit features ``Phi`` (:func:`polynomial_features`), as linear regression
+    on the design Phi towards its least-squares fit of y* (``GDProblem.linear``); top ``k`` eigenvalues of the pooled
+    covariance of ``R w`` (``R^T R = Phi^T Phi / n``: the same distances as the predictions ``Phi w / sqrt(n)``).
+    Nothing here uses K or its eigenvectors."""
 
     k: int
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
-        K, y = kernel_problem(values)
-        problem = GDProblem.kernel(K, y, float(values["eta"]))
+        _, y, x = kernel_problem(values)
+        Phi = polynomial_features(x, float(values["scale"]))
+        fit = np.linalg.lstsq(Phi, y, rcond=None)[0]
+        problem = GDProblem.linear(Phi, fit, float(values["eta"]), record="factor")
         T = int(values["T"])
         moments = problem.moments(int(n), float(values["sigma0"]), T, rng=rng, groups=GROUPS)
         return _statistic(moments, self.k, problem.eta).estimate(
-            f"{n} kernel-GD trajectories of {T} steps on {K.shape[0]} points; bias-corrected jackknife over {GROUPS} "
-            "groups", seed_of(rng))
+            f"{n} GD trajectories on the {Phi.shape[1]} feature weights, {T} steps, {Phi.shape[0]} points; "
+            f"bias-corrected jackknife over {GROUPS} groups", seed_of(rng))
 
 
 @dataclass(frozen=True)

@@ -171,8 +171,10 @@ class GDProblem:
         :func:`numerics.chain_statistic` then treats each group as one replicate).
         """
         S, steps, G = check_count("members", members), check_count("T", T), check_count("groups", groups)
-        if G < 2 or S % G:
-            raise InvalidArgument("members", members, f"a positive multiple of groups = {groups} (groups >= 2)")
+        if G < 2:
+            raise InvalidArgument("groups", groups, "an integer >= 2 (the jackknife needs two groups)")
+        if S % G:
+            raise InvalidArgument("members", members, f"a positive multiple of groups = {groups}")
         u = self.initial(S, sigma0, rng)
         q = self.record.shape[1]
         total, outer = np.zeros((G, q)), np.zeros((G, q, q))

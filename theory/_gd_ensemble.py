@@ -71,7 +71,11 @@ def geometric_spectrum(d: int, c: float, lam1: float = 1.0) -> np.ndarray:
     """
     n = count("d", d, 100_000)
     slope, top = positive("c", c), positive("lam1", lam1)
-    return check_spectrum(top * np.exp(-slope * np.arange(n)), "spectrum")
+    lam = top * np.exp(-slope * np.arange(n))
+    if not lam[-1] > 0:
+        raise InvalidArgument("c, d", (slope, n), "a slope and size whose smallest eigenvalue lam1 e^{-c (d-1)} is a "
+                              "positive float64 (c (d - 1) below about 700)")
+    return lam
 
 
 def power_law_spectrum(d: int, alpha: float, lam1: float = 1.0) -> np.ndarray:

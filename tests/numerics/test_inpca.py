@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import theory
-from numerics import (GDProblem, categorical_distances, design_with_spectrum, double_centre, embedding_rounding,
-                      gaussian_distances, inpca, trajectory_embedding)
+from numerics import (GDProblem, RibbonCriterion, categorical_distances, design_with_spectrum, double_centre,
+                      embedding_rounding, gaussian_distances, inpca, polynomial_features, trajectory_embedding)
 from theory import InvalidArgument
 
 seeds = st.integers(0, 2**32 - 1)
@@ -133,6 +133,7 @@ def test_kernel_gd_starts_with_the_kernel_covariance_and_reaches_the_target():
     (lambda: GDProblem.linear(np.zeros((3, 3)), np.ones(3), 0.5), "X"),
     (lambda: GDProblem.linear(np.eye(3), np.ones(2), 0.5), "w_star"),
     (lambda: _problem().moments(100, 0.5, 10, rng=np.random.default_rng(0), groups=16), "members"),
+    (lambda: _problem().moments(100, 0.5, 10, rng=np.random.default_rng(0), groups=1), "groups"),
     (lambda: _problem().moments(0, 0.5, 10, rng=np.random.default_rng(0)), "members"),
     (lambda: _problem().initial(4, -1.0, np.random.default_rng(0)), "sigma0"),
     (lambda: _problem().initial(4, 1.0, 0), "rng"),
@@ -142,3 +143,17 @@ def test_kernel_gd_starts_with_the_kernel_covariance_and_reaches_the_target():
 def test_bad_input_is_a_typed_error(call, name):
     with pytest.raises(InvalidArgument, match=f"`{name}"):
         call()
+
+
+def test_the_ribbon_criterion_refuses_ratios_past_the_rank_of_a_single_trajectory():
+    values = {"d": 30, "c": 0.3, "eta": 0.5, "T": 3, "sigma0s": (0.0, 1.0)}
+    with pytest.raises(InvalidArgument, match="`d, T`"):
+        RibbonCriterion()(values, dps=30)
+    with pytest.raises(InvalidArgument, match="`d, T`"):
+        RibbonCriterion()({**values, "d": 4, "T": 100}, dps=30)
+
+
+def test_polynomial_features_reproduce_the_kernel():
+    x = np.random.default_rng(6).uniform(-1, 1, (7, 2))
+    Phi = polynomial_features(x, 3.0)
+    assert Phi.shape == (7, 10) and np.allclose(Phi @ Phi.T, (1 + x @ x.T / 3.0) ** 3, rtol=1e-13)

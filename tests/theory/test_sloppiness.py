@@ -124,6 +124,10 @@ def test_explained_stress_is_in_0_1_nondecreasing_and_1_at_full_rank(e):
     es = theory.explained_stress(e)
     assert np.all((0 <= es) & (es <= 1)) and np.all(np.diff(es) >= 0)
     assert es[-1] == pytest.approx(1.0, abs=1e-7)                 # sqrt of a rounding-level radicand
+    # the clip in explained_stress only removes rounding: the unclipped radicand never goes below -n eps
+    v = theory.sort_by_magnitude(e)
+    radicand = 1 - np.cumsum(v**2) / np.sum(v**2)
+    assert radicand.min() >= -len(e) * np.finfo(float).eps and abs(theory.parseval_residual(e, np.sum(v**2))) < 1e-14
 
 
 def test_explained_stress_rejects_an_all_zero_spectrum():
@@ -164,6 +168,7 @@ def test_sgd_noise_lifts_every_embedding_eigenvalue_above_gd(d, c, eta, B, s2, s
     (lambda: theory.ensemble_covariance([1.0], [1.0], 0.1, 0.5, 0), "T"),
     (lambda: theory.gd_trajectory([4.0], [1.0], [0.0], 0.5, 3), "eta"),
     (lambda: theory.geometric_spectrum(5, -1.0), "c"),
+    (lambda: theory.geometric_spectrum(1000, 1.0), "c, d"),
     (lambda: theory.power_law_spectrum(0, 1.0), "d"),
     (lambda: theory.sgd_moments([1.0], 2.5, 1, 0.1, [1.0], [[0.0]], 3), "eta"),
     (lambda: theory.sgd_moments([1.0], 0.5, 1, 0.1, [1.0], [[-1.0]], 3), "S0"),
