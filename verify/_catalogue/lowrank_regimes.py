@@ -41,7 +41,8 @@ FIGURE_DRAWS = 24
 #: boundary at 1/3 instead of 1/4 predicts an S2/S1 exponent 1/6 lower, twice the band away.
 BAND = 0.08
 LADDER = (150, 300, 600, 1200)
-SLOPE_DRAWS = 32
+#: Draws of the first look: 48 resolves the band at the run's per-claim rate in one look (32 needed a second).
+SLOPE_DRAWS = 48
 
 
 def _paper(locator: str, note: str) -> Provenance:
