@@ -50,7 +50,7 @@ from ._sloppy_exact import (BhattacharyyaQuad, GdIteration, InpcaPrediction, Inp
 from ._sloppy_mc import (MONOMIALS, EnsembleSpectrumMC, KernelSpectrum, KernelSpectrumMC, SgdEnsembleSpectrumMC,
                          SgdMomentsMC, kernel_problem, linear_problem, polynomial_features)
 from ._sloppy_checks import (CauchyLimitSymbolic, GeometricSumsSymbolic, InvarianceCheck, RibbonCriterion,
-                             StressLaws, SymbolEnds, SymbolRoutes, ToeplitzGaps, categorical_ensemble,
+                             StressLaws, SymbolRoutes, ToeplitzGaps, categorical_ensemble,
                              trajectory_embedding)
 from ._ribbon_pictures import EmbeddingSpectrum, Ribbon, embedding_spectrum_picture, ribbon_picture
 
@@ -90,7 +90,7 @@ __all__ = [
     "embedding_rounding", "prediction_matrix",
     "EnsembleSpectrumMC", "KernelSpectrum", "KernelSpectrumMC", "SgdEnsembleSpectrumMC", "SgdMomentsMC",
     "kernel_problem", "linear_problem", "MONOMIALS", "polynomial_features",
-    "CauchyLimitSymbolic", "GeometricSumsSymbolic", "InvarianceCheck", "RibbonCriterion", "StressLaws", "SymbolEnds",
+    "CauchyLimitSymbolic", "GeometricSumsSymbolic", "InvarianceCheck", "RibbonCriterion", "StressLaws",
     "SymbolRoutes", "ToeplitzGaps", "categorical_ensemble", "trajectory_embedding",
     "EmbeddingSpectrum", "Ribbon", "embedding_spectrum_picture", "ribbon_picture",
 ]

@@ -23,7 +23,7 @@ from ._inpca import Embedding, categorical_distances, gaussian_distances, inpca
 from ._sloppy_exact import embedding_rounding
 from ._trajectories import GDProblem, design_with_spectrum
 
-__all__ = ["GeometricSumsSymbolic", "CauchyLimitSymbolic", "SymbolRoutes", "SymbolEnds", "ToeplitzGaps",
+__all__ = ["GeometricSumsSymbolic", "CauchyLimitSymbolic", "SymbolRoutes", "ToeplitzGaps",
            "trajectory_embedding",
            "InvarianceCheck", "StressLaws", "categorical_ensemble", "RibbonCriterion"]
 
@@ -64,21 +64,6 @@ class SymbolRoutes:
             bounds = tuple(2 * abs(v) * mpmath.mpf(10) ** (-dps) for v in out)
         return Estimate(tuple(out), bound=bounds, dps=dps, method="Fourier series sum_m cos(m theta) / (2 cosh(c m/2)) "
                         "by mpmath nsum")
-
-
-@dataclass(frozen=True)
-class SymbolEnds:
-    """A7 prediction: ``f(0), f(pi)`` by the Poisson (sech) sums (``theory.toeplitz_ends``) for each ``c``."""
-
-    def __call__(self, values: Mapping[str, object], *, dps: int) -> tuple:
-        out = []
-        for c in np.atleast_1d(values["c"]).tolist():
-            ends = toeplitz_ends(c, dps=dps)
-            out += [ends.top, ends.bottom]
-        return tuple(out)
-
-    def expression(self, values=None) -> str:
-        return "f(theta) = (pi / c) sum_n sech(pi (theta + 2 pi n) / c) at theta = 0 and pi"
 
 
 @dataclass(frozen=True)

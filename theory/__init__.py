@@ -50,7 +50,7 @@ from ._toeplitz import CauchyLimit, ToeplitzEnds, cauchy_limit, toeplitz_ends, t
 from ._stress import explained_stress, parseval_residual, sort_by_magnitude
 from ._sgd_moments import SgdMoments, sgd_ensemble_covariance, sgd_moments
 from ._sloppy_predictions import (BhattacharyyaPrediction, EnsembleSpectrum, SgdEnsembleSpectrum, SgdMomentsPrediction,
-                                  TailRatio, ground_truth, sgd_components, spectrum_of)
+                                  SymbolEnds, TailRatio, ground_truth, sgd_components, spectrum_of)
 from ._fluctuation_predictions import (Constant, DriftPrediction, GradientNoisePrediction, IvfrExponent,
                                       OnlineStationaryPrediction, correlated_covariance)
 
@@ -89,6 +89,6 @@ __all__ = [
     "CauchyLimit", "ToeplitzEnds", "cauchy_limit", "toeplitz_ends", "toeplitz_limit_matrix", "toeplitz_symbol",
     "explained_stress", "parseval_residual", "sort_by_magnitude", "SgdMoments", "sgd_moments",
     "sgd_ensemble_covariance", "BhattacharyyaPrediction", "EnsembleSpectrum", "SgdEnsembleSpectrum",
-    "SgdMomentsPrediction", "TailRatio", "ground_truth",
+    "SgdMomentsPrediction", "SymbolEnds", "TailRatio", "ground_truth",
     "sgd_components", "spectrum_of",
 ]

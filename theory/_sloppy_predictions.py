@@ -17,10 +17,11 @@ import numpy as np
 
 from ._bhattacharyya import gaussian_bhattacharyya_mp
 from ._gd_ensemble import ensemble_covariance, geometric_spectrum
+from ._toeplitz import toeplitz_ends
 from ._sgd_moments import sgd_ensemble_covariance, sgd_moments
 
 __all__ = ["ground_truth", "spectrum_of", "BhattacharyyaPrediction", "EnsembleSpectrum", "TailRatio",
-           "SgdMomentsPrediction", "sgd_components", "SgdEnsembleSpectrum"]
+           "SgdMomentsPrediction", "sgd_components", "SgdEnsembleSpectrum", "SymbolEnds"]
 
 
 def spectrum_of(values: Mapping[str, object]) -> np.ndarray:
@@ -131,3 +132,18 @@ class SgdEnsembleSpectrum:
     def expression(self, values=None) -> str:
         return (f"top {self.k} eigenvalues of M_SGD = (1/(T+1)) sum_t Sigma^(1/2) S_t Sigma^(1/2) + Cov_t(Sigma^(1/2) "
                 "m_t), (m_t, S_t) from the exact online-SGD recursion")
+
+
+@dataclass(frozen=True)
+class SymbolEnds:
+    """A7 prediction: ``f(0), f(pi)`` by the Poisson (sech) sums (``theory.toeplitz_ends``) for each ``c``."""
+
+    def __call__(self, values: Mapping[str, object], *, dps: int) -> tuple:
+        out = []
+        for c in np.atleast_1d(values["c"]).tolist():
+            ends = toeplitz_ends(c, dps=dps)
+            out += [ends.top, ends.bottom]
+        return tuple(out)
+
+    def expression(self, values=None) -> str:
+        return "f(theta) = (pi / c) sum_n sech(pi (theta + 2 pi n) / c) at theta = 0 and pi"

@@ -22,10 +22,10 @@ import math
 from numerics import (BhattacharyyaQuad, CauchyLimitSymbolic, EnsembleSpectrumMC, ExactIdentity, GdIteration,
                       GeometricSumsSymbolic, InpcaPrediction, InpcaRoutes, InvarianceCheck, KernelSpectrum,
                       KernelSpectrumMC, PlateauSums, RibbonCriterion, SgdEnsembleSpectrumMC, SgdMomentsMC, SigmaLimits,
-                      StressLaws, SymbolEnds, SymbolRoutes, TailBracket, ToeplitzGaps, embedding_spectrum_picture,
+                      StressLaws, SymbolRoutes, TailBracket, ToeplitzGaps, embedding_spectrum_picture,
                       ribbon_picture)
 from theory import (COUNT, INDEX, NONNEGATIVE, POSITIVE, REAL, BhattacharyyaPrediction, EnsembleSpectrum,
-                    SgdEnsembleSpectrum, SgdMomentsPrediction, TailRatio)
+                    SgdEnsembleSpectrum, SgdMomentsPrediction, SymbolEnds, TailRatio)
 
 from .._claim import Claim, Kind, Parameter, Provenance
 from .._interval import Ranges
