@@ -166,8 +166,8 @@ def _ensemble_claims():
                       "(sigma0 = 0) is a hyper-ribbon (max_{k<=4} e_(k+1)/e_k < 1/2) and a wide ensemble (sigma0 = 1) "
                       "is not (a plateau: some ratio > 1/2): at these two points the initial-weight scale decides",
                 provenance=derived("sections 4.3, 4.5 and the table of 5 (motivated by the abstract's factor (ii), the "
-                                   "relative scale of ground truth and initial weights; the paper's criterion and phase "
-                                   "boundary are unknown to us, r* = 1/2 is the note's)"),
+                                   "relative scale of ground truth and initial weights; the paper's criterion and "
+                                   "phase boundary are unknown to us, r* = 1/2 is the note's)"),
                 parameters=_gd(30, 0.3, 0.5, 100, sigma0s=_v((0.0, 1.0), NONNEGATIVE)),
                 prediction=Ranges(((0.0, 0.5), (0.5, 1.0)), "max_{k<=4} e_(k+1) / e_k at sigma0 = 0 and 1"),
                 estimator=RibbonCriterion(), dps=40,
