@@ -52,6 +52,12 @@ from ._sloppy_mc import (MONOMIALS, EnsembleSpectrumMC, KernelSpectrum, KernelSp
 from ._sloppy_checks import (CauchyLimitSymbolic, GeometricSumsSymbolic, InvarianceCheck, RibbonCriterion,
                              StressLaws, SymbolRoutes, ToeplitzGaps, categorical_ensemble,
                              trajectory_embedding)
+from ._wd_nets import (ACTIVATIONS, DecayNet, Trained, WindowStats, gradient_magnitude, gradients, logistic_task,
+                       loss_and_accuracy, merge, orthogonal_tasks, random_net, require_orthogonal, shallow_net,
+                       task_overlap, train)
+from ._wd_checks import WD_CHECKS, WdCheck, merge_pair, merge_sweep, setup_values, trained_setup
+from ._wd_pictures import (LayerNorms, LayerNormsPicture, LayerSpectra, MergeCurve, MergePicture,
+                           SingularValuesPicture)
 from ._ribbon_pictures import EmbeddingSpectrum, Ribbon, embedding_spectrum_picture, ribbon_picture
 
 __all__ = [
@@ -93,4 +99,8 @@ __all__ = [
     "CauchyLimitSymbolic", "GeometricSumsSymbolic", "InvarianceCheck", "RibbonCriterion", "StressLaws",
     "SymbolRoutes", "ToeplitzGaps", "categorical_ensemble", "trajectory_embedding",
     "EmbeddingSpectrum", "Ribbon", "embedding_spectrum_picture", "ribbon_picture",
+    "ACTIVATIONS", "DecayNet", "Trained", "WindowStats", "gradient_magnitude", "gradients", "logistic_task",
+    "loss_and_accuracy", "merge", "orthogonal_tasks", "random_net", "require_orthogonal", "shallow_net",
+    "task_overlap", "train", "WD_CHECKS", "WdCheck", "merge_pair", "merge_sweep", "setup_values", "trained_setup",
+    "LayerNorms", "LayerNormsPicture", "LayerSpectra", "MergeCurve", "MergePicture", "SingularValuesPicture",
 ]

@@ -77,6 +77,8 @@ class ToeplitzGaps:
     bottom gap; a ratio ``a / b`` gets ``(da + (a / b) db) / b``.
     """
 
+    deterministic = True   # a bound, no sampling: the interval claim spends no false-fail rate
+
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps=None) -> Estimate:
         c = float(values["c"])
         sizes = [int(s) for s in np.atleast_1d(values["sizes"]).tolist()]
@@ -215,6 +217,8 @@ class RibbonCriterion:
     """The note's ribbon criterion (section 4.5) on the closed-form M: ``max_{k <= k_max} e_{k+1} / e_k`` at each
     ``sigma0`` of the claim (vector ``sigma0s``), eigenvalues by ``mpmath.eigsy`` at ``dps`` digits; bound: mpmath's
     rounding ``10^{2 - dps} ||M|| / e_{k_max + 1}`` relative."""
+
+    deterministic = True   # a bound, no sampling: the interval claim spends no false-fail rate
 
     k_max: int = 4
 

@@ -176,6 +176,8 @@ class PlateauSums:
     (``eta lambda_k T < slow``), with ``lambda_k B_k`` summed directly over t in mpmath. Bound: ``(T + 2)``
     roundings at ``dps + 10`` digits."""
 
+    deterministic = True   # a bound, no sampling: the interval claim spends no false-fail rate
+
     fast: float = 10.0
     slow: float = 0.005
 

@@ -18,7 +18,9 @@ Error control (documented in the README, "How verdicts are calibrated"):
 Exact claims are decided once, against the estimator's bound; they spend no
 false-fail rate. Interval claims (:mod:`verify._interval`) take the same looks
 and rates as statistical ones but are decided by where the confidence interval
-lies relative to the claimed range.
+lies relative to the claimed range; one whose estimate is a deterministic bound is
+decided at its first look (more looks would repeat it), and spends no rate when its
+estimator declares ``deterministic = True``.
 """
 
 from __future__ import annotations
@@ -122,10 +124,13 @@ def _check_interval(claim, seed, plan, rate, beta, progress, start) -> Verdict:
         except NoConvergence as exc:
             return _verdict(claim, INCONCLUSIVE, f"estimator did not converge: {exc}", looks, seed, plan.name,
                             rate, start, needed=None)
+        if not claim.spends_rate and estimate.statistical:
+            raise InvalidArgument(f"estimator of {claim.id}", estimate.method,
+                                  "a bound estimate (the estimator is declared deterministic, so no rate was allotted)")
         looks.append(compare_interval(ranges, estimate, alpha=rate / plan.looks, beta=beta,
                                       resolution=claim.resolution))
         outcome = decide(looks[-1])
-        if outcome is not None:
+        if outcome is not None or not estimate.statistical:   # a bound does not shrink with more looks
             break
     outcome = outcome or INCONCLUSIVE
     return _verdict(claim, outcome, explain_interval(outcome, looks[-1]), looks, seed, plan.name, rate, start,

@@ -24,7 +24,8 @@ class Kind(str, Enum):
     EXACT: an identity, against a deterministic bound. STATISTICAL: an equality,
     against a confidence interval. INTERVAL: the estimand lies in a stated range
     (the prediction returns (lo, hi) pairs; see :mod:`verify._interval`).
-    Statistical and interval claims spend the run's false-fail rate.
+    Statistical and interval claims spend the run's false-fail rate, except interval claims whose estimator
+    declares ``deterministic = True`` (see :attr:`Claim.spends_rate`).
     """
 
     EXACT = "exact"
@@ -173,6 +174,14 @@ class Claim:
 
     def __hash__(self) -> int:
         return hash(self.id)
+
+    @property
+    def spends_rate(self) -> bool:
+        """Statistical claims, and interval claims whose estimator is not declared ``deterministic`` (an interval
+        claim decided against a deterministic bound has no false-fail probability to allot)."""
+        if self.kind is Kind.INTERVAL and getattr(self.estimator, "deterministic", False):
+            return False
+        return self.kind.spends_rate
 
     def formula(self) -> str | None:
         """The predicted closed form as text, when the prediction exposes one."""

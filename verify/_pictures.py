@@ -151,7 +151,8 @@ def phase_png(grid: PhaseGrid, path: str | Path, *, boundary: float | None, titl
 
 def render(data: object, path: str | Path, *, title: str) -> Path:
     """Draw one illustration's data: spectra (one or a tuple), a (phase grid, boundary) pair, variance-flatness
-    panels, or the sloppiness pictures (embedding spectrum, ribbon)."""
+    panels, the sloppiness pictures (embedding spectrum, ribbon), or the weight-decay pictures (layer spectra, layer
+    norms, merge curve)."""
     from numerics import PhaseGrid, Spectrum
 
     if isinstance(data, Spectrum):
@@ -175,5 +176,13 @@ def render(data: object, path: str | Path, *, title: str) -> Path:
 
         draw = embedding_spectrum_png if isinstance(data, EmbeddingSpectrum) else ribbon_png
         return draw(data, path, title=title)
+    from numerics import LayerNorms, LayerSpectra, MergeCurve
+
+    if isinstance(data, (LayerSpectra, LayerNorms, MergeCurve)):
+        from ._pictures_wd import layer_norms_png, layer_spectra_png, merge_png
+
+        draw = {LayerSpectra: layer_spectra_png, LayerNorms: layer_norms_png, MergeCurve: merge_png}[type(data)]
+        return draw(data, path, title=title)
     raise InvalidArgument("illustration", type(data).__name__, "a Spectrum, a tuple of them, (PhaseGrid, boundary), "
-                          "VarianceFlatness panels, an EmbeddingSpectrum or a Ribbon")
+                          "VarianceFlatness panels, an EmbeddingSpectrum, a Ribbon, LayerSpectra, LayerNorms or a "
+                          "MergeCurve")

@@ -38,8 +38,9 @@ class RunResult:
 
 
 def per_claim_rate(claims: Sequence[Claim], false_fail_rate: float) -> float:
-    """The run's false-fail rate divided evenly over its statistical and interval claims (Bonferroni)."""
-    statistical = sum(c.kind.spends_rate for c in claims)
+    """The run's false-fail rate divided evenly over the claims that spend it (Bonferroni): statistical claims and
+    interval claims with a sampled estimate (:attr:`Claim.spends_rate`)."""
+    statistical = sum(c.spends_rate for c in claims)
     return false_fail_rate / max(statistical, 1)
 
 
