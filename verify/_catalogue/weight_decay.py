@@ -127,7 +127,8 @@ def _stationary_claims():
                                                                       "that GD reaches these levels is observed"))
     yield Claim(id="wd.c3.scale_invariance", kind=Kind.EXACT, resolution=EXACT,
                 title="C3: at any parameters of a bias-free homogeneous net W_k G_k^T = G_(k+1)^T W_(k+1) (deep "
-                      "linear, the matrix), its diagonal (deep ReLU, per neuron) and its trace <W_k, G_k> = <W_(k+1), G_(k+1)>",
+                      "linear, the matrix), its diagonal (deep ReLU, per neuron) and its trace <W_k, G_k> = <W_(k+1), "
+                      "G_(k+1)>",
                 provenance=derived("2.2, C3 (I1)"), parameters=_params(RANDOM),
                 prediction=ExactIdentity(8, "relative residuals of I1 (matrix or diagonal, then trace), per pair of "
                                             "layers, linear then ReLU = 0"),
