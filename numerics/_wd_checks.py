@@ -482,7 +482,8 @@ def _c12(values, setups):
     """``sigma_(n+1)(W_1) / sigma_1(W_1)`` for the first layer of each ReLU setup (n = number of inputs), two routes.
 
     Stationarity: ``W_bar = -(G_bar - g_bar) / (c lambda)`` and ``G_bar`` (a mean of gradients whose rows lie in
-    span(X)) has rank <= n, so ``sigma_(n+1)(W_bar) <= ||g_bar||_2 / (c lambda)`` (Weyl). Trajectory (C11):
+    span(X) up to rounding ``gamma ||M_1||``) has rank <= n, so ``sigma_(n+1)(W_bar) <= (||g_bar||_2 + gamma ||M_1||)
+    / (c lambda)`` (Weyl). Trajectory (C11):
     ``sigma_(n+1)(W_T) <= ||W_T P_perp||_2``, measured. Each bound adds LAPACK's ``gamma_(4 d) ||W||_2``."""
     out, bounds = [], []
     for prefix, arch in setups:
@@ -491,7 +492,9 @@ def _c12(values, setups):
         Wb, WT = tr.window.mean_W[0], tr.net.layers[0]
         g = tr.mean_regularised_gradient(0)
         Qx = np.linalg.qr(tr.X.T)[0]
-        for W, slack in ((Wb, float(np.linalg.norm(g, 2)) / (c * lam)),
+        M, gam = _rounding(tr)
+        off_span = gam * float(np.linalg.norm(M[0]))          # a computed gradient's rows leave span(X) by this
+        for W, slack in ((Wb, (float(np.linalg.norm(g, 2)) + off_span) / (c * lam)),
                          (WT, float(np.linalg.norm(WT - (WT @ Qx) @ Qx.T, 2)))):
             s = _svd(W)
             if s.size <= n:
@@ -588,12 +591,12 @@ def _pair(arch: str, n: int, d: int, width: int, depth: int, eps: float, lam: fl
     rng = np.random.default_rng(seed)
     X_A, y_A, X_B, y_B, Q = orthogonal_tasks(n, d, eps, rng)
     nets = []
-    for X, y, span in ((X_A, y_A, Q[:n]), (X_B, y_B, Q[n: 2 * n])):
-        if arch == "shallow":          # rows in the task's span: the start is 'forgotten' from the first step
-            net = shallow_net(width, d, np.random.default_rng(seed + 1), span=np.vstack([span, Q[2 * n:]]))
+    for X, y in ((X_A, y_A), (X_B, y_B)):
+        span = np.linalg.qr(X.T)[0].T  # rows in span(X_task): nothing of the start lies outside it to forget
+        if arch == "shallow":          # the same rng for both nets: the shared fixed output signs
+            net = shallow_net(width, d, np.random.default_rng(seed + 1), span=span)
         elif arch == "shallow_trained_output":
-            net = shallow_net(width, d, np.random.default_rng(seed + 1), span=np.vstack([span, Q[2 * n:]]),
-                              trained_output=True)
+            net = shallow_net(width, d, np.random.default_rng(seed + 1), span=span, trained_output=True)
         else:
             net = random_net((d,) + (width,) * (depth - 1), "linear", rng)
         nets.append(train(net, X, y, lam=lam, c_reg=c, eta=eta, steps=steps, window=window, eta_window=eta_window))
@@ -636,43 +639,47 @@ def _c16(values, setups):
                      "starts inside each task's span")
 
 
+def _merge_row(A: Trained, B: Trained) -> dict:
+    """A shallow pair merged (window-mean weights): per task the largest output change, the bounds M2a
+    (``||W_other||_2 max ||P_other x||``, measured) and M2b (``eps / (c lambda)`` plus the window's stationarity
+    correction ``||g_bar_other||_2 max ||x|| / (c lambda)``; note 2.4: ``W_B = -(G_B - g_B) / (c lambda)`` and
+    ``||G_B x|| <= max_i |<x_i, x>|`` since ``|l'| <= 1`` and ``||u o 1[.]|| / sqrt(m) <= 1``), losses and
+    accuracies."""
+    a, b = _final(A), _final(B)
+    m = merge(a, b)
+    lam, c = A.lam, A.c_reg
+    measured = task_overlap(A.X, B.X)
+    row = {"eps": measured}
+    for name, own, other, Xo, yo, tr_other in (("A", a, b, A.X, A.y, B), ("B", b, a, B.X, B.y, A)):
+        Qo = np.linalg.qr(tr_other.X.T)[0]
+        W = other.layers[0]
+        proj = np.linalg.norm(Xo @ Qo, axis=1)
+        g = tr_other.mean_regularised_gradient(0)
+        (lo, ao), (lm, am) = loss_and_accuracy(own, Xo, yo), loss_and_accuracy(m, Xo, yo)
+        row[name] = {"delta_f": float(np.max(np.abs(m(Xo) - own(Xo)))),
+                     "m2a": float(np.linalg.norm(W, 2) * np.max(proj)),
+                     "m2b": merge_bound(measured, lam, c) + float(np.linalg.norm(g, 2)) * float(
+                         np.max(np.linalg.norm(Xo, axis=1))) / (c * lam),
+                     "loss_own": lo, "loss_merged": lm, "acc_own": ao, "acc_merged": am}
+    return row
+
+
 def merge_sweep(values: Mapping[str, object], arch: str = "shallow") -> list[dict]:
-    """For each eps of a C17 claim: the measured output change, the M2a and M2b bounds, and the losses."""
-    rows = []
-    for eps in np.atleast_1d(values["epsilons"]).tolist():
-        A, B = merge_pair(values, arch, eps=eps)
-        a, b = _final(A), _final(B)
-        m = merge(a, b)
-        lam, c = _reg(values)
-        measured = task_overlap(A.X, B.X)
-        row = {"eps": measured}
-        for name, own, other, Xo, yo, tr_other in (("A", a, b, A.X, A.y, B), ("B", b, a, B.X, B.y, A)):
-            Qo = np.linalg.qr(tr_other.X.T)[0]
-            W = other.layers[0]
-            proj = np.linalg.norm(Xo @ Qo, axis=1)
-            g = tr_other.mean_regularised_gradient(0)
-            row[name] = {
-                "delta_f": float(np.max(np.abs(m(Xo) - own(Xo)))),
-                "m2a": float(np.linalg.norm(W, 2) * np.max(proj)),
-                "m2b": merge_bound(measured, lam, c) + float(np.linalg.norm(g, 2)) * float(
-                    np.max(np.linalg.norm(Xo, axis=1))) / (c * lam),
-                "loss_own": loss_and_accuracy(own, Xo, yo)[0], "loss_merged": loss_and_accuracy(m, Xo, yo)[0],
-                "acc_own": loss_and_accuracy(own, Xo, yo)[1], "acc_merged": loss_and_accuracy(m, Xo, yo)[1]}
-        rows.append(row)
-    return rows
+    """For each eps of a C17 claim: :func:`_merge_row` of its pair."""
+    return [_merge_row(*merge_pair(values, arch, eps=eps)) for eps in np.atleast_1d(values["epsilons"]).tolist()]
 
 
 def _c17(values, setups):
-    """Per eps and task: ``Delta f / M2a``, ``M2a / M2b`` and ``Delta L / M2b`` (M2b = eps / (c lambda) plus the
-    window's stationarity correction ``||g_bar_B||_2 R / (c lambda)``), each claimed <= 1. Bound: rounding of the
-    forward passes and norms, ``gamma_(4 (d + m))`` relative."""
+    """Per eps and task: ``Delta f / M2a``, ``Delta f / M2b`` and ``Delta L / min(M2a, M2b)`` (logistic loss is
+    1-Lipschitz), each claimed <= 1 (:func:`_merge_row`). Bound: rounding of the forward passes and norms,
+    ``gamma_(4 (d + m))`` relative."""
     out, bounds = [], []
     rnd = gamma_k(4 * (int(values["d"]) + int(values["width"])) + 16)
     for row in merge_sweep(values, setups[0][1]):
         for name in ("A", "B"):
             r = row[name]
             dl = r["loss_merged"] - r["loss_own"]
-            ratios = (r["delta_f"] / r["m2a"], r["m2a"] / r["m2b"], dl / r["m2b"])
+            ratios = (r["delta_f"] / r["m2a"], r["delta_f"] / r["m2b"], dl / min(r["m2a"], r["m2b"]))
             out += ratios
             bounds += [abs(x) * 4 * rnd + 4 * rnd for x in ratios]
     return _estimate(out, bounds, "eps = " + ", ".join(f"{r['eps']:.3g}" for r in merge_sweep(values, setups[0][1])))
@@ -702,10 +709,13 @@ def _c18(values, setups):
     """Deep linear, exactly orthogonal tasks: ``max_x |f_(A+B)(x) - kappa_A f_A(x)| / max |f_A|`` on task A (and B),
     kappa from :func:`theory.transfer_kappa` with the SVD scales and hidden overlaps ``o_k = <v_k^A, v_k^B>``.
 
-    Bound: the rank-one remainders (``||M_k - M_hat_k|| <= sigma_2^A + sigma_2^B``, carried through the product:
-    ``prod (||M_hat_k|| + e_k) - prod ||M_hat_k||``), the chain misalignment (``1 - <v_(k+1), u_k>``, per layer and
-    net), the other net's first layer on this task ``||W_1^B x||`` carried through the merged layers 2..L, and
-    rounding."""
+    Bound (first order): the rank-one remainders (``||M_k - M_hat_k|| <= sigma_2^A + sigma_2^B =: e_k``, carried
+    through the product as ``prod (m_k + e_k) - prod m_k`` with ``m_k = ||M_k|| + e_k >= ||M_hat_k||``; the same for
+    ``f_A`` times kappa); the chain misalignment ``delta_k = ||u_k - v_(k+1)||`` of each net (the recursion uses
+    ``v_(k+1)`` for the left vector ``u_k`` of layer k, so each of its inner products moves by at most delta_k:
+    ``2 sum_k (delta_k^A + delta_k^B) prod m ||x||``); the other net's first layer on this task ``||W_1^B x||``
+    carried through the merged layers 2..L; and rounding.
+    """
     A, B = merge_pair(values, setups[0][1])
     require_orthogonal(A.X, B.X)
     a, b = A.net, B.net
@@ -720,43 +730,44 @@ def _c18(values, setups):
         kappas.append(kappa)
         fo = own(X)
         scale = float(np.max(np.abs(fo)))
-        norms = [float(np.linalg.norm(W, 2)) for W in m.layers]
-        rest = [ra[k] + rb[k] for k in range(L)]
-        mis = sum((1 - abs(float(va[k + 1] @ ua[k]))) + (1 - abs(float(vb[k + 1] @ ub[k]))) for k in range(L - 1))
+        rest = np.array([ra[k] + rb[k] for k in range(L)])
+        mhat = np.array([float(np.linalg.norm(W, 2)) for W in m.layers]) + rest
+        own_rest = np.array(ra)
+        own_hat = np.array([float(np.linalg.norm(W, 2)) for W in own.layers]) + own_rest
+        delta = sum(float(np.linalg.norm(ua[k] - va[k + 1]) + np.linalg.norm(ub[k] - vb[k + 1]))
+                    for k in range(L - 1))
         xn = float(np.max(np.linalg.norm(X, axis=1)))
-        hat = [n - r for n, r in zip(norms, rest)]
-        carry = (float(np.prod(np.array(hat) + np.array(rest))) - float(np.prod(hat))) * xn
-        leak = float(np.max(np.linalg.norm(X @ other.layers[0].T, axis=1))) * float(np.prod(norms[1:]))
-        align = 2 * mis * float(np.prod(norms)) * xn
-        rnd = gamma_k(sum(W.shape[1] for W in m.layers) + 8 * L) * 4 * float(np.prod(norms)) * xn
+        carry = (float(np.prod(mhat + rest) - np.prod(mhat))
+                 + abs(kappa) * float(np.prod(own_hat + own_rest) - np.prod(own_hat))) * xn
+        leak = float(np.max(np.linalg.norm(X @ other.layers[0].T, axis=1))) * float(np.prod(mhat[1:]))
+        align = 2 * delta * float(np.prod(mhat)) * xn
+        rnd = gamma_k(sum(W.shape[1] for W in m.layers) + 8 * L) * 4 * float(np.prod(mhat)) * xn
         out.append(float(np.max(np.abs(m(X) - kappa * fo))) / scale)
-        bounds.append((carry + leak + align + rnd + abs(kappa) * rnd) / scale)
+        bounds.append((carry + leak + align + rnd * (1 + abs(kappa))) / scale)
     return _estimate(out, bounds, f"kappa_A = {kappas[0]:.6g}, kappa_B = {kappas[1]:.6g} (transfer recursion from "
                      "the SVDs)")
 
 
 def _c19(values, setups):
     """Over the claim's seeds, per task: ``acc(merged) - acc(own)`` (claimed >= 0) for the shallow ReLU pair at
-    ``eps`` and the deep linear pair at eps = 0; and for the shallow pair ``Delta L / (eps / (c lambda))`` (claimed
-    <= 1). Accuracies are counts over n inputs: exact; losses carry ``gamma_(4 (d + m))`` relative rounding."""
+    ``eps`` and the deep linear pair at eps = 0; and for the shallow pair ``Delta L / M2b`` (claimed <= 1; M2b =
+    eps / (c lambda) with the window's stationarity correction, :func:`_merge_row`). Accuracies are exact counts
+    over the n inputs at the computed margins; losses carry ``gamma_(4 (d + m))`` relative rounding."""
     out, bounds = [], []
     shallow = {k[len("shallow_"):]: v for k, v in values.items() if k.startswith("shallow_")}
     linear = {k[len("linear_"):]: v for k, v in values.items() if k.startswith("linear_")}
-    lam, c = float(shallow["lam"]), int(shallow["c_reg"])
+    rnd = gamma_k(4 * (int(shallow["d"]) + int(shallow["width"])))
     for seed in np.atleast_1d(values["seeds"]).tolist():
-        for setup, arch in ((shallow, "shallow"), (linear, "linear")):
-            A, B = merge_pair(setup, arch, seed=int(seed))
-            a, b = _final(A), _final(B)
-            mnet = merge(a, b)
-            for own, X, y in ((a, A.X, A.y), (b, B.X, B.y)):
-                lo, ao = loss_and_accuracy(own, X, y)
-                lm, am = loss_and_accuracy(mnet, X, y)
-                out.append(am - ao)
-                bounds.append(0.0)
-                if setup is shallow:
-                    limit = merge_bound(task_overlap(A.X, B.X), lam, c)
-                    out.append((lm - lo) / limit)
-                    bounds.append(gamma_k(4 * (int(setup["d"]) + int(setup["width"]))) * (lm + lo) / limit)
+        row = _merge_row(*merge_pair(shallow, "shallow", seed=int(seed)))
+        for task in ("A", "B"):
+            r = row[task]
+            out += [r["acc_merged"] - r["acc_own"], (r["loss_merged"] - r["loss_own"]) / r["m2b"]]
+            bounds += [0.0, rnd * (r["loss_merged"] + r["loss_own"]) / r["m2b"]]
+        A, B = merge_pair(linear, "linear", seed=int(seed))
+        mnet = merge(A.net, B.net)
+        for own, X, y in ((A.net, A.X, A.y), (B.net, B.X, B.y)):
+            out.append(loss_and_accuracy(mnet, X, y)[1] - loss_and_accuracy(own, X, y)[1])
+            bounds.append(0.0)
     return _estimate(out, bounds, f"seeds {tuple(np.atleast_1d(values['seeds']).tolist())}; per seed: shallow "
                      "(acc A, loss A, acc B, loss B), deep linear (acc A, acc B)")
 

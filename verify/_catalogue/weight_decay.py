@@ -256,13 +256,13 @@ def _merge_claims():
                              "merging needs the start forgotten, or a zero or orthogonal start)"))
     sweep = {**MERGE, "epsilons": EPSILONS}
     yield Claim(id="wd.c17.merge_bound", kind=Kind.INTERVAL, resolution=1e-3, n_start=2,
-                title="C17: with cross-task inner products eps, |f_(A+B)(x) - f_A(x)| <= ||W_B||_2 ||P_B x|| <= "
-                      "eps / (c_reg lambda) on task A, and L_A(merged) <= L_A(A) + eps / (c_reg lambda) (shallow ReLU, "
-                      "shared output; eps = 0.02 .. 0.2)",
+                title="C17: with cross-task inner products eps, |f_(A+B)(x) - f_A(x)| <= min(||W_B||_2 ||P_B x||, "
+                      "eps / (c_reg lambda)) on task A, so L_A(merged) <= L_A(A) + the same (shallow ReLU, shared "
+                      "output; eps = 0.02 .. 0.2; symmetric in B)",
                 provenance=derived("2.4, C17 (M2a, M2b; the expected shape of the paper's theorem, not recovered)"),
                 parameters=_params(sweep),
                 prediction=Ranges(((0.0, 1.0), (0.0, 1.0), (-INF, 1.0)) * (2 * len(EPSILONS)),
-                                  "per eps and task: Delta f / M2a, M2a / M2b, Delta L / M2b"),
+                                  "per eps and task: Delta f / M2a, Delta f / M2b, Delta L / min(M2a, M2b)"),
                 estimator=WdCheck("c17", shallow),
                 assumptions=("x_A = sqrt(1 - eps) e_i + sqrt(eps) s, x_B = sqrt(1 - eps) e_(n+j) + sqrt(eps) s",
                              "M2b includes the window's stationarity correction ||g_bar_B||_2 R / (c lambda)"),
