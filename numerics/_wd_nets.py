@@ -100,18 +100,22 @@ def logistic_task(n: int, d: int, rng: np.random.Generator) -> tuple[np.ndarray,
 def orthogonal_tasks(n: int, d: int, eps: float, rng: np.random.Generator):
     """Two tasks of n unit inputs each with every cross inner product exactly ``eps`` (up to rounding).
 
-    With an orthonormal basis ``e_1 .. e_(2n), s`` of a random subspace (QR of a Gaussian matrix):
-    ``x_i^A = sqrt(1 - eps) e_i + sqrt(eps) s`` and ``x_j^B = sqrt(1 - eps) e_(n+j) + sqrt(eps) s``, so
-    ``<x^A, x^B> = eps`` and, at eps = 0, span(X_A) and span(X_B) are orthogonal. Returns
-    ``(X_A, y_A, X_B, y_B, basis)`` with ``basis`` the (2n + 1) x d orthonormal rows.
+    With an orthonormal basis ``e_1 .. e_(2n), s`` of a random subspace (QR of a Gaussian matrix) and random unit
+    vectors ``z_i`` in R^n: ``x_i^A = sqrt(1 - eps) E_A z_i + sqrt(eps) s`` and ``x_j^B = sqrt(1 - eps) E_B z'_j +
+    sqrt(eps) s`` (``E_A`` = the span of e_1 .. e_n, ``E_B`` of e_(n+1) .. e_(2n)), so ``<x^A, x^B> = eps`` for every
+    pair and, at eps = 0, span(X_A) and span(X_B) are orthogonal; inputs within a task are not orthogonal (so two
+    nets trained on the two tasks end at different scales). Returns ``(X_A, y_A, X_B, y_B, basis)`` with ``basis``
+    the (2n + 1) x d orthonormal rows.
     """
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 <= eps < 1:
         raise InvalidArgument("eps", eps, "a cross-task inner product in [0, 1)")
     if not (isinstance(n, int) and isinstance(d, int) and n >= 1 and d >= 2 * n + 1):
         raise InvalidArgument("d", d, f"an input dimension >= 2 n + 1 = {2 * n + 1} (n = {n} inputs per task)")
     Q = np.linalg.qr(rng.standard_normal((d, 2 * n + 1)))[0].T
+    Z = rng.standard_normal((2, n, n))
+    Z /= np.linalg.norm(Z, axis=2, keepdims=True)
     a, b = np.sqrt(1 - eps), np.sqrt(eps)
-    X_A, X_B = a * Q[:n] + b * Q[2 * n], a * Q[n: 2 * n] + b * Q[2 * n]
+    X_A, X_B = a * Z[0] @ Q[:n] + b * Q[2 * n], a * Z[1] @ Q[n: 2 * n] + b * Q[2 * n]
     y = rng.choice([-1.0, 1.0], size=2 * n)
     return X_A, y[:n], X_B, y[n:], Q
 
@@ -247,7 +251,9 @@ class Trained:
         return self.net.with_layers(self.window.mean_W)
 
     def mean_regularised_gradient(self, k: int) -> np.ndarray:
-        """``mean_t g_k = mean G_k + c_reg lambda mean W_k`` over the window."""
+        """``mean_t g_k = mean G_k + c_reg lambda mean W_k`` over the window (zero for a frozen layer)."""
+        if not self.net.trained[k]:
+            return np.zeros_like(self.window.mean_W[k])
         return self.window.mean_G[k] + self.c_reg * self.lam * self.window.mean_W[k]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from theory import common_norm_sq, logistic_norm_constant
 
-from ._wd_checks import merge_sweep, trained_setup
+from ._wd_checks import _layer_norms, merge_sweep, trained_setup
 
 __all__ = ["LayerSpectra", "LayerNorms", "MergeCurve", "SingularValuesPicture", "LayerNormsPicture", "MergePicture"]
 
@@ -80,7 +80,8 @@ class LayerNormsPicture:
         norms, n1, n2, labels = [], [], [], []
         for prefix, arch in self.setups:
             tr = trained_setup(values, prefix, arch)
-            norms.append(tuple(float(np.sum(W * W)) for W in _layers(tr, arch != "linear")))
+            S, _, _ = _layer_norms(tr)          # the quantity the claims check: last iterate or window means
+            norms.append(tuple(v for v, t in zip(S, tr.net.trained) if t))
             n1.append(common_norm_sq(tr.y * tr.net(tr.X), tr.lam, tr.c_reg))
             n2.append(float(logistic_norm_constant(20)) / (tr.c_reg * tr.lam))
             labels.append(f"{prefix} ({arch}, L = {tr.net.depth})")

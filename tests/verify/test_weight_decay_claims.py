@@ -16,10 +16,9 @@ def test_every_c_claim_is_present_with_its_tag():
     numbers = {c.id.split(".")[1] for c in WD}
     assert numbers == {f"c{k}" for k in range(1, 21)}
     tags = {c.id: c.provenance.source for c in WD}
-    assert tags["wd.c19.merge_performs_as_well"] == "paper"
-    assert tags["wd.c20.trained_output_merge"] == "observed"
-    assert {s for i, s in tags.items() if i not in ("wd.c19.merge_performs_as_well",
-                                                    "wd.c20.trained_output_merge")} == {"derived"}
+    assert {i for i, s in tags.items() if s == "paper"} == {"wd.c19.merge_performs_as_well"}
+    assert {i for i, s in tags.items() if s == "observed"} == {"wd.c2.alignment", "wd.c20.trained_output_merge"}
+    assert set(tags.values()) == {"paper", "observed", "derived"}
     paper = verify.get("wd.c19.merge_performs_as_well").provenance
     assert paper.arxiv == "2502.17340" and paper.version == "v2" and "abstract" in paper.locator
 
@@ -67,3 +66,53 @@ def test_wd_pictures_are_drawn(tmp_path):
         for k, illustrate in enumerate(claim.illustrations):
             path = render(illustrate(claim.values), tmp_path / f"{claim_id}.{k}.png", title=claim_id)
             assert path.stat().st_size > 10_000
+
+
+#: A theory function used by an estimator, a perturbed version, and the claim that must then FAIL: the closed forms
+#: enter the estimators (the predictions are residuals), so a wrong formula must show as a discrepancy.
+MUTATIONS = [
+    ("common_norm_sq", lambda f: lambda *a: 1.01 * f(*a), "wd.c7.common_norm_linear"),
+    ("common_norm_sq", lambda f: lambda *a: 1.05 * f(*a), "wd.c7.common_norm_relu"),
+    ("gf_balance_factor", lambda f: lambda t, lam, c: f(1.01 * t, lam, c), "wd.c9.gf_balancing"),
+    ("decay_factor", lambda f: lambda *a: f(*a) * (1 + 1e-6), "wd.c10.gd_balance_step"),
+    ("decay_factor", lambda f: lambda *a: f(*a) * (1 + 1e-6), "wd.c11.data_span_decay"),
+    ("stationary_chain", lambda f: lambda *a: dataclasses.replace(f(*a), s=f(*a).s * (1 + 1e-6)),
+     "wd.c1.step_independence"),
+    ("transfer_kappa", lambda f: lambda *a: 1.001 * f(*a), "wd.c18.merge_deep_linear"),
+    ("schatten_cost", lambda f: lambda *a: 1.001 * f(*a), "wd.c14.schatten"),
+    ("norm_bound", lambda f: lambda *a: 0.3 * f(*a), "wd.c8.norm_bound"),
+    ("stable_rank_bound", lambda f: lambda *a: 0.005 * f(*a), "wd.c15.stable_rank_bound"),
+    ("merge_bound", lambda f: lambda *a: 1e-4 * f(*a), "wd.c17.merge_bound"),
+]
+
+
+@pytest.mark.parametrize("name, perturb, claim_id", MUTATIONS, ids=[f"{m[0]}-{m[2]}" for m in MUTATIONS])
+def test_a_wrong_closed_form_fails_its_claim(monkeypatch, name, perturb, claim_id):
+    import numerics._wd_checks as checks
+
+    claim = verify.get(claim_id)
+    assert verify.check(claim).outcome == verify.PASS
+    monkeypatch.setattr(checks, name, perturb(getattr(checks, name)))
+    assert verify.check(claim).outcome == verify.FAIL
+
+
+def test_a_bound_straddling_a_range_end_is_decided_in_one_look():
+    from numerics import Estimate
+
+    @dataclasses.dataclass(frozen=True)
+    class Straddle:
+        deterministic = True
+
+        def __call__(self, values, *, rng, n, dps):
+            return Estimate((1.0,), bound=(0.5,), method="straddles 1.2")
+
+    claim = dataclasses.replace(verify.get("wd.c20.trained_output_merge"), estimator=Straddle(),
+                                prediction=Ranges(((0.0, 1.2),), "r"))
+    verdict = verify.check(claim)
+    assert verdict.outcome == verify.INCONCLUSIVE and len(verdict.looks) == 1
+    assert not claim.spends_rate and dataclasses.replace(claim, estimator=lambda *a, **k: None).spends_rate
+
+
+def test_the_sloppy_bound_interval_claims_spend_no_rate():
+    ids = {"sloppy.a5.plateau", "sloppy.a7.toeplitz_extremes", "sloppy.ribbon_vs_plateau"}
+    assert {c.id for c in verify.claims() if c.kind is Kind.INTERVAL and not c.spends_rate} >= ids
