@@ -465,8 +465,8 @@ def _c11(values, setups):
 
     Bound: per step, the computed gradient's rows leave span(X) by at most ``gamma_depth ||M_1||`` and the update
     rounds by ``gamma_4 ((1 + c eta lambda) |W| + eta |G|)`` (the step is taken by its definition ``W - eta (G + c
-    lambda W)``, the factor q = 1 - c eta lambda only in the prediction); carried with weight q^(T-1-s) over the T steps, plus the projector's own
-    ``gamma_(2 d) ||W||``; relative to the decayed norm."""
+    lambda W)``, the factor q = 1 - c eta lambda only in the prediction); carried with weight q^(T-1-s) over the T
+    steps, plus the projector's own ``gamma_(2 d) ||W||``; relative to the decayed norm."""
     lam, c = _reg(values)
     eta, T = float(values["eta"]), int(values["steps"])
     q = decay_factor(eta, lam, c)
