@@ -152,7 +152,9 @@ def _stationary_claims():
                 provenance=derived("1.2, C1 (the paper uses 'stationary point of GD', v1 abstract)"), parameters={},
                 prediction=ExactIdentity(4, "residuals that do not simplify to 0: none"),
                 estimator=WdCheck("c1_symbolic"),
-                assumptions=("c_reg and lambda symbolic; the stationary condition at a = b = s is stationary_chain's",))
+                assumptions=("c_reg and lambda symbolic; the stationary condition at a = b = s is stationary_chain's",
+                             "the fixed-point half is elementary (eta g = 0 with eta > 0 forces g = 0); the toy's "
+                             "stationarity condition is what C1's numerical check uses"))
     yield Claim(id="wd.c1.step_independence", kind=Kind.EXACT, resolution=EXACT,
                 title="C1: GD at two step sizes (0.5, 2) from the same start converges to the same stationary point "
                       "a = b = s of the toy f = a b x, s solving c_reg lambda = 1 / (1 + e^(s^2))",
