@@ -116,3 +116,16 @@ def test_a_bound_straddling_a_range_end_is_decided_in_one_look():
 def test_the_sloppy_bound_interval_claims_spend_no_rate():
     ids = {"sloppy.a5.plateau", "sloppy.a7.toeplitz_extremes", "sloppy.ribbon_vs_plateau"}
     assert {c.id for c in verify.claims() if c.kind is Kind.INTERVAL and not c.spends_rate} >= ids
+
+
+@pytest.mark.parametrize("name, value", [("c_reg", 3), ("c_reg", 0), ("lam", 0.0), ("lam", -1e-3), ("eps", 1.0)])
+def test_bad_values_are_refused_by_the_domains(name, value):
+    claim = verify.get("wd.c1.step_independence" if name != "eps" else "wd.c16.merge_exact")
+    with pytest.raises(verify.InvalidArgument, match=name):
+        claim.with_values(**{name: value})
+
+
+def test_an_unstable_step_is_a_typed_error_in_the_claims_estimator():
+    claim = verify.get("wd.c1.step_independence").with_values(etas=(0.5, 60.0))    # c eta lambda = 1.2
+    with pytest.raises(verify.InvalidArgument, match="eta"):
+        claim.estimator(claim.values)

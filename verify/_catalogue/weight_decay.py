@@ -24,7 +24,7 @@ from typing import Callable
 
 from numerics import (ExactIdentity, LayerNormsPicture, MergePicture, SingularValuesPicture, WdCheck,
                       setup_values)
-from theory import COUNT, INDEX, NONNEGATIVE, POSITIVE, REAL, UNIT
+from theory import COUNT, INDEX, NONNEGATIVE, POSITIVE, REAL, Interval
 
 from .._claim import Claim, Kind, Parameter, Provenance
 from .._interval import Ranges
@@ -38,6 +38,8 @@ NOTE = "our note lowrank_bias_merging.md"
 LINEAR, RELU, NEURON = 1e-8, 1e-2, 5e-2
 EXACT = 1e-10
 INF = math.inf
+C_REG = Interval(1, 2, integer=True)       # the regulariser's (c_reg / 2) lambda ||theta||^2: c_reg in {1, 2}
+EPS = Interval(0, 1, high_open=True)       # a cross-task inner product of unit inputs
 
 
 _TRAINED = {"shallow": lambda L: 1, "shallow_trained_output": lambda L: 2, "linear": lambda L: L, "relu": lambda L: L}
@@ -89,9 +91,9 @@ def derived(section: str, abstract: str = "") -> Provenance:
 
 
 def _params(values: dict, prefix: str = "") -> dict[str, Parameter]:
-    domains = {"n": COUNT, "d": COUNT, "width": COUNT, "depth": COUNT, "lam": POSITIVE, "c_reg": COUNT,
+    domains = {"n": COUNT, "d": COUNT, "width": COUNT, "depth": COUNT, "lam": POSITIVE, "c_reg": C_REG,
                "eta": POSITIVE, "steps": INDEX, "window": COUNT, "eta_window": POSITIVE, "data_seed": INDEX,
-               "eps": UNIT, "x": REAL, "y": REAL, "digits": COUNT}
+               "eps": EPS, "x": REAL, "y": REAL, "digits": COUNT}
     out = {}
     for name, value in values.items():
         key = f"{prefix}_{name}" if prefix else name
