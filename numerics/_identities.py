@@ -37,6 +37,7 @@ The identities (our note, section 2.3; all **derived** from the [S] definitions)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -259,13 +260,18 @@ class IdentityCheck:
 
 @dataclass(frozen=True)
 class ExactIdentity:
-    """Prediction callable: an identity's residuals are 0; ``statement`` is the identity in words."""
+    """Prediction callable: an identity's residuals are 0; ``statement`` is the identity in words.
 
-    components: int
+    ``components`` is their number, or a callable ``components(values)`` when it depends on the claim's values
+    (a depth, a list of step sizes), so a ``--set`` changes both sides alike.
+    """
+
+    components: int | Callable
     statement: str
 
     def __call__(self, values, *, dps: int) -> tuple:
-        return (0,) * self.components
+        count = self.components(values) if callable(self.components) else self.components
+        return (0,) * int(count)
 
     def expression(self, values=None) -> str:
         return self.statement

@@ -44,10 +44,6 @@ __all__ = ["WD_CHECKS", "WdCheck", "trained_setup", "setup_values", "merge_pair"
 # ----------------------------------------------------------------------------------------------------------------
 # Setups: trained once per process for each distinct set of values (deterministic from data_seed).
 
-def _key(values: Mapping[str, object], names: tuple[str, ...]) -> tuple:
-    return tuple((n, values[n]) for n in names)
-
-
 _SETUP = ("n", "d", "width", "depth", "lam", "c_reg", "eta", "steps", "window", "eta_window", "data_seed")
 
 
@@ -89,6 +85,17 @@ def setup_values(n: int, d: int, width: int, depth: int, lam: float, c_reg: int,
 # ----------------------------------------------------------------------------------------------------------------
 # Helpers
 
+def _each(values: Mapping[str, object], setups, *, all_trained: bool = False):
+    """``(prefix, Trained)`` for each setup of a claim; ``all_trained`` refuses a net with a frozen layer (the balance
+    identities pair adjacent trained layers: a frozen layer has no stationarity condition)."""
+    for prefix, arch in setups:
+        tr = trained_setup(values, prefix, arch)
+        if all_trained and not all(tr.net.trained):
+            raise InvalidArgument(f"setup {prefix}", f"trained layers {tr.net.trained}", "a network whose layers are "
+                                  "all trained (the balance identities pair adjacent layers)")
+        yield prefix, tr
+
+
 def _rounding(tr: Trained, layers=None) -> tuple[list, float]:
     M, depth = gradient_magnitude(tr.net, tr.X, layers)
     return M, gamma_k(depth)
@@ -104,13 +111,6 @@ def _last(tr: Trained):
 
 def _estimate(values, bounds, method: str) -> Estimate:
     return Estimate(tuple(float(v) for v in values), bound=tuple(float(b) for b in bounds), method=method)
-
-
-def _all_trained(tr: Trained, prefix: str) -> None:
-    """Balance identities pair layers that are both trained: a frozen layer has no stationarity condition."""
-    if not all(tr.net.trained):
-        raise InvalidArgument(f"setup {prefix}", f"trained layers {tr.net.trained}",
-                              "a network whose layers are all trained (the balance identities pair adjacent layers)")
 
 
 def _smooth(tr: Trained) -> bool:
@@ -193,8 +193,7 @@ def _c2(values, setups):
     """Per trained layer of each setup, ``||W_k + G_k / (c_reg lambda)|| / ||W_k||``: at the last iterate for linear
     nets, with the window means ``W_bar``, ``G_bar`` for ReLU nets. Bound: rounding of G over ``c_reg lambda``."""
     out, bounds, notes = [], [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
+    for prefix, tr in _each(values, setups):
         c, lam = tr.c_reg, tr.lam
         if _smooth(tr):
             W, G = list(tr.net.layers), _last(tr)[0]
@@ -206,7 +205,8 @@ def _c2(values, setups):
                 continue
             nw = float(np.linalg.norm(W[k]))
             out.append(float(np.linalg.norm(W[k] + G[k] / (c * lam))) / nw)
-            bounds.append((gam * float(np.linalg.norm(M[k])) / (c * lam) + gamma_k(3) * nw) / nw)
+            acc = _accumulation(tr) * (float(np.linalg.norm(G[k])) / (c * lam) + nw)     # window means' rounding
+            bounds.append((gam * float(np.linalg.norm(M[k])) / (c * lam) + gamma_k(3) * nw + acc) / nw)
         notes.append(f"{prefix}: {'last iterate' if _smooth(tr) else f'window of {tr.window.K} steps'}")
     return _estimate(out, bounds, "; ".join(notes))
 
@@ -278,12 +278,13 @@ def _c10(values, setups):
         new = [W - eta * (Gk + c * lam * W) for W, Gk in zip(net.layers, G)]   # the GD step by its definition
         dnew = [gamma_k(4) * (np.abs(W) + eta * (np.abs(Gk) + c * lam * np.abs(W))) + eta * e
                 for W, Gk, e in zip(net.layers, G, dG)]
+        def D(A, dA, B, dB):
+            val = A @ A.T - B.T @ B
+            err = _prod_err(A, dA, A.T, dA.T, A.shape[1]) + _prod_err(B.T, dB.T, B, dB, B.shape[0])
+            return _diag_or_matrix(val, relu), _diag_or_matrix(err + gamma_k(1) * np.abs(val), relu)
+
+        zero = [0 * W for W in net.layers]
         for k in range(net.depth - 1):
-            def D(A, dA, B, dB):
-                val = A @ A.T - B.T @ B
-                err = _prod_err(A, dA, A.T, dA.T, A.shape[1]) + _prod_err(B.T, dB.T, B, dB, B.shape[0])
-                return _diag_or_matrix(val, relu), _diag_or_matrix(err + gamma_k(1) * np.abs(val), relu)
-            zero = [0 * W for W in net.layers]
             D0, e0 = D(net.layers[k], zero[k], net.layers[k + 1], zero[k + 1])
             D1, e1 = D(new[k], dnew[k], new[k + 1], dnew[k + 1])
             F, eF = D(G[k], dG[k], G[k + 1], dG[k + 1])
@@ -297,16 +298,14 @@ def _c10(values, setups):
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# C4, C5, C7, C8: norms at the trained points
+# C4-C8: norms and balance at the trained points
 
 def _c4(values, setups):
     """``(S_k - S_(k+1)) / S_1`` per adjacent pair of trained layers. By I1, ``c lambda (S_k - S_(k+1)) = R_k -
     R_(k+1)`` exactly (S: ``||W||^2``, R: ``<W, g>``, both at the last iterate or both window means), so the bound
     is ``(|R_k| + |R_(k+1)|) / (c lambda S_1)`` plus rounding ``gamma_(depth) <|W|, M>`` per layer."""
     out, bounds = [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
-        _all_trained(tr, prefix)
+    for prefix, tr in _each(values, setups, all_trained=True):
         S, R, _ = _layer_norms(tr)
         M, gam = _rounding(tr)
         c, lam = tr.c_reg, tr.lam
@@ -316,8 +315,8 @@ def _c4(values, setups):
         for k in range(tr.net.depth - 1):
             out.append((S[k] - S[k + 1]) / S[0])
             bounds.append(((abs(R[k]) + abs(R[k + 1])) / (c * lam) + rnd[k] + rnd[k + 1]) / S[0])
-    return _estimate(out, bounds, "; ".join(f"{p}: ||W_k||^2 = " + ", ".join(
-        f"{s:.8g}" for s in _layer_norms(trained_setup(values, p, a))[0]) for p, a in setups))
+    return _estimate(out, bounds, "; ".join(f"{p}: ||W_k||^2 = " + ", ".join(f"{v:.8g}" for v in _layer_norms(tr)[0])
+                                            for p, tr in _each(values, setups)))
 
 
 def _c5(values, setups):
@@ -325,9 +324,7 @@ def _c5(values, setups):
     mean row norm. Per-neuron I1 gives ``c lambda (row_j - col_j) = rows_wg_j - cols_wg_j`` exactly, so the bound is
     ``max_j (|rows_wg_j| + |cols_wg_j|) / (c lambda mean_j row_j)`` plus rounding."""
     out, bounds = [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
-        _all_trained(tr, prefix)
+    for prefix, tr in _each(values, setups, all_trained=True):
         w, c, lam = tr.window, tr.c_reg, tr.lam
         M, gam = _rounding(tr)
         for k in range(tr.net.depth - 1):
@@ -336,12 +333,34 @@ def _c5(values, setups):
             r_rnd = gam * np.sum(np.abs(tr.net.layers[k]) * M[k], axis=1) / (c * lam)
             c_rnd = gam * np.sum(np.abs(tr.net.layers[k + 1]) * M[k + 1], axis=0) / (c * lam)
             out.append(float(np.max(np.abs(rows - cols))) / scale)
-            slack = (np.abs(w.rows_wg[k]) + np.abs(w.cols_wg[k + 1])) / (c * lam) + r_rnd + c_rnd
+            drift = (np.abs(w.rows_wg[k]) + np.abs(w.cols_wg[k + 1])) / (c * lam)
             acc = _accumulation(tr)
-            slack = slack + acc * ((np.abs(w.rows_wg[k]) + np.abs(w.cols_wg[k + 1])) / (c * lam) + rows + cols)
-            bounds.append(float(np.max(slack + gamma_k(tr.net.layers[k].shape[1]) * (rows + cols))) / scale)
+            slack = (1 + acc) * drift + r_rnd + c_rnd + (acc + gamma_k(tr.net.layers[k].shape[1])) * (rows + cols)
+            bounds.append(float(np.max(slack)) / scale)
     return _estimate(out, bounds, "window means over the last steps; " + ", ".join(
-        f"{p}: {trained_setup(values, p, a).window.K} steps" for p, a in setups))
+        f"{p}: {tr.window.K} steps" for p, tr in _each(values, setups)))
+
+
+def _c6(values, setups):
+    """``||W_k W_k^T - W_(k+1)^T W_(k+1)||_F / ||W_k||_F^2`` at the last iterate of each deep linear setup. I1-lin
+    gives ``c lambda D_k = W_k g_k^T - g_(k+1)^T W_(k+1)`` exactly, so the bound is ``(||W_k|| ||g_k|| +
+    ||g_(k+1)|| ||W_(k+1)||) / (c lambda ||W_k||^2)`` plus rounding."""
+    out, bounds = [], []
+    for prefix, tr in _each(values, setups, all_trained=True):
+        _, g, _ = _last(tr)
+        M, gam = _rounding(tr)
+        c, lam = tr.c_reg, tr.lam
+        Ls = tr.net.layers
+        for k in range(len(Ls) - 1):
+            D = Ls[k] @ Ls[k].T - Ls[k + 1].T @ Ls[k + 1]
+            s = float(np.sum(Ls[k] ** 2))
+            slack = (float(np.linalg.norm(Ls[k]) * np.linalg.norm(g[k])) + float(np.linalg.norm(g[k + 1]) *
+                                                                                 np.linalg.norm(Ls[k + 1])))
+            rnd = gam * (float(np.linalg.norm(Ls[k]) * np.linalg.norm(M[k])) + float(np.linalg.norm(Ls[k + 1]) *
+                                                                                      np.linalg.norm(M[k + 1])))
+            out.append(float(np.linalg.norm(D)) / s)
+            bounds.append(((slack + rnd) / (c * lam) + gamma_k(max(Ls[k].shape) + 2) * 2 * s) / s)
+    return _estimate(out, bounds, "last iterate of each deep linear setup")
 
 
 def _c7(values, setups):
@@ -350,8 +369,7 @@ def _c7(values, setups):
     bound is ``(|R_k| + |E - E_T|) / c lambda`` (``E_T`` computed directly at the final margins, never through the
     closed form under test) plus rounding."""
     out, bounds = [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
+    for prefix, tr in _each(values, setups):
         S, R, euler = _layer_norms(tr)
         c, lam = tr.c_reg, tr.lam
         margins = tr.y * tr.net(tr.X)
@@ -397,8 +415,7 @@ def _c8_bound(values, setups):
     non-stationarity is ``|R_k| / W_0(1/e)``: the bound, with rounding."""
     w0 = float(logistic_norm_constant(20))
     out, bounds = [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
+    for prefix, tr in _each(values, setups):
         S, R, _ = _layer_norms(tr)
         c, lam = tr.c_reg, tr.lam
         M, gam = _rounding(tr)
@@ -497,10 +514,6 @@ def _c11(values, setups):
 # ----------------------------------------------------------------------------------------------------------------
 # C12-C15: rank
 
-def _svd(W):
-    return np.linalg.svd(W, compute_uv=False)
-
-
 def _c12(values, setups):
     """``sigma_(n+1)(W_1) / sigma_1(W_1)`` for the first layer of each ReLU setup (n = number of inputs), two routes.
 
@@ -509,8 +522,7 @@ def _c12(values, setups):
     / (c lambda)`` (Weyl). Trajectory (C11):
     ``sigma_(n+1)(W_T) <= ||W_T P_perp||_2``, measured. Each bound adds LAPACK's ``gamma_(4 d) ||W||_2``."""
     out, bounds = [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
+    for prefix, tr in _each(values, setups):
         n, c, lam = tr.X.shape[0], tr.c_reg, tr.lam
         Wb, WT = tr.window.mean_W[0], tr.net.layers[0]
         g = tr.mean_regularised_gradient(0)
@@ -519,7 +531,7 @@ def _c12(values, setups):
         off_span = gam * float(np.linalg.norm(M[0]))          # a computed gradient's rows leave span(X) by this
         for W, slack in ((Wb, (float(np.linalg.norm(g, 2)) + off_span) / (c * lam)),
                          (WT, float(np.linalg.norm(WT - (WT @ Qx) @ Qx.T, 2)))):
-            s = _svd(W)
+            s = np.linalg.svd(W, compute_uv=False)
             if s.size <= n:
                 raise InvalidArgument(f"{prefix}_d, {prefix}_width", W.shape, f"more than n = {n} columns and rows")
             out.append(float(s[n] / s[0]))
@@ -533,13 +545,12 @@ def _c13(values, setups):
     (scalar output), so ``sigma_2(W_k) <= (||g_k||_2 + gamma ||M_k||) / (c lambda)`` plus LAPACK's
     ``gamma_(4 m) ||W||``."""
     out, bounds = [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
+    for prefix, tr in _each(values, setups):
         _, g, _ = _last(tr)
         M, gam = _rounding(tr)
         c, lam = tr.c_reg, tr.lam
         for k, W in enumerate(tr.net.layers[:-1]):
-            s = _svd(W)
+            s = np.linalg.svd(W, compute_uv=False)
             out.append(float(s[1] / s[0]))
             bounds.append(((float(np.linalg.norm(g[k], 2)) + gam * float(np.linalg.norm(M[k]))) / (c * lam)
                            + gamma_k(4 * max(W.shape)) * s[0]) / s[0])
@@ -555,8 +566,7 @@ def _c14(values, setups):
     ``Delta = prod (s_k + sigma_2(W_k)) - P``: ``||M|| >= P A - Delta``, so ``Phi <= sum s_k^2 + sum r_k -
     L (P A - Delta)_+^(2/L)``; every term vanishes at a balanced rank-one chain. The bound is that, plus rounding."""
     out, bounds = [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
+    for prefix, tr in _each(values, setups):
         layers, L = tr.net.layers, tr.net.depth
         svds = [np.linalg.svd(W, full_matrices=False) for W in layers]
         s = np.array([sv[1][0] for sv in svds])
@@ -585,8 +595,7 @@ def _c15(values, setups):
     goes into the bound with the rounding)."""
     w0 = float(logistic_norm_constant(20))
     out, bounds = [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
+    for prefix, tr in _each(values, setups):
         net = tr.mean_net if not _smooth(tr) else tr.net
         _, R, _ = _layer_norms(tr)
         c, lam = tr.c_reg, tr.lam
@@ -813,36 +822,10 @@ def _c20(values, setups):
     return _estimate(out, bounds, "trained output layers, merged by summing both layers")
 
 
-def _c6(values, setups):
-    """``||W_k W_k^T - W_(k+1)^T W_(k+1)||_F / ||W_k||_F^2`` at the last iterate of each deep linear setup. I1-lin
-    gives ``c lambda D_k = W_k g_k^T - g_(k+1)^T W_(k+1)`` exactly, so the bound is ``(||W_k|| ||g_k|| +
-    ||g_(k+1)|| ||W_(k+1)||) / (c lambda ||W_k||^2)`` plus rounding."""
-    out, bounds = [], []
-    for prefix, arch in setups:
-        tr = trained_setup(values, prefix, arch)
-        _all_trained(tr, prefix)
-        _, g, _ = _last(tr)
-        M, gam = _rounding(tr)
-        c, lam = tr.c_reg, tr.lam
-        Ls = tr.net.layers
-        for k in range(len(Ls) - 1):
-            D = Ls[k] @ Ls[k].T - Ls[k + 1].T @ Ls[k + 1]
-            s = float(np.sum(Ls[k] ** 2))
-            slack = (float(np.linalg.norm(Ls[k]) * np.linalg.norm(g[k])) + float(np.linalg.norm(g[k + 1]) *
-                                                                                 np.linalg.norm(Ls[k + 1])))
-            rnd = gam * (float(np.linalg.norm(Ls[k]) * np.linalg.norm(M[k])) + float(np.linalg.norm(Ls[k + 1]) *
-                                                                                      np.linalg.norm(M[k + 1])))
-            out.append(float(np.linalg.norm(D)) / s)
-            bounds.append(((slack + rnd) / (c * lam) + gamma_k(max(Ls[k].shape) + 2) * 2 * s) / s)
-    return _estimate(out, bounds, "last iterate of each deep linear setup")
-
-
 WD_CHECKS = {"c1_symbolic": _c1_symbolic, "c1_steps": _c1_steps, "c2": _c2, "c3": _c3, "c4": _c4, "c5": _c5,
              "c7": _c7, "c8_constant": _c8_constant, "c8_bound": _c8_bound, "c9": _c9, "c10": _c10, "c11": _c11,
              "c12": _c12, "c13": _c13, "c14": _c14, "c15": _c15, "c16": _c16, "c17": _c17, "c18": _c18,
              "c19": _c19, "c20": _c20, "c6": _c6}
-
-
 
 
 @dataclass(frozen=True)

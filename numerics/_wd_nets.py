@@ -23,6 +23,7 @@ from scipy.special import expit
 
 from theory import InvalidArgument, check_decay_step, check_regulariser
 
+from ._arrays import as_matrix, as_vector
 from ._identities import gamma_k
 
 __all__ = ["ACTIVATIONS", "DecayNet", "WindowStats", "Trained", "shallow_net", "random_net", "logistic_task",
@@ -139,18 +140,13 @@ def require_orthogonal(X_A: np.ndarray, X_B: np.ndarray) -> float:
 
 
 def _inputs(X: object, d: int) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != d or X.shape[0] == 0:
-        raise InvalidArgument("X", f"array of shape {X.shape}", f"an (n, {d}) array of inputs (n >= 1)")
-    if not np.all(np.isfinite(X)):
-        raise InvalidArgument("X", "inputs with inf or nan", "finite")
-    return X
+    return as_matrix("X", X, (None, d))
 
 
 def _labels(y: object, n: int) -> np.ndarray:
-    y = np.asarray(y, dtype=float)
-    if y.shape != (n,) or not np.all(np.abs(y) == 1):
-        raise InvalidArgument("y", f"labels of shape {y.shape}", f"{n} labels in {{-1, +1}} (one per input)")
+    y = as_vector("y", y, n)
+    if not np.all(np.abs(y) == 1):
+        raise InvalidArgument("y", "labels outside {-1, +1}", f"{n} labels in {{-1, +1}} (one per input)")
     return y
 
 

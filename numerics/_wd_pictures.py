@@ -9,7 +9,7 @@ from typing import Mapping
 
 import numpy as np
 
-from theory import common_norm_sq, logistic_norm_constant
+from theory import common_norm_sq, norm_bound
 
 from ._wd_checks import _layer_norms, merge_sweep, trained_setup
 
@@ -83,7 +83,7 @@ class LayerNormsPicture:
             S, _, _ = _layer_norms(tr)          # the quantity the claims check: last iterate or window means
             norms.append(tuple(v for v, t in zip(S, tr.net.trained) if t))
             n1.append(common_norm_sq(tr.y * tr.net(tr.X), tr.lam, tr.c_reg))
-            n2.append(float(logistic_norm_constant(20)) / (tr.c_reg * tr.lam))
+            n2.append(float(norm_bound(tr.lam, tr.c_reg)))
             labels.append(f"{prefix} ({arch}, L = {tr.net.depth})")
         return LayerNorms(tuple(norms), tuple(n1), tuple(n2), tuple(labels))
 

@@ -22,6 +22,7 @@ from numbers import Real
 import mpmath
 import numpy as np
 import sympy as sp
+from scipy.special import expit
 
 from ._errors import InvalidArgument
 from ._matrix_checks import array, positive
@@ -95,12 +96,10 @@ def logistic_norm_constant(dps: int = 30) -> mpmath.mpf:
 def common_norm_sq(margins: object, lam: object, c_reg: object) -> float:
     """N1: ``||W_k||_F^2 = (1 / (c_reg lambda n)) sum_i m_i / (1 + e^{m_i})`` for every layer of a bias-free
     positively 1-homogeneous network at a stationary point (Euler's identity ``<W_k, G_k> = (1/n) sum l'_i m_i``
-    and ``G_k = -c_reg lambda W_k``; note 2.2.4). Evaluated stably (``m e^{-m} / (1 + e^{-m})`` for m > 0)."""
+    and ``G_k = -c_reg lambda W_k``; note 2.2.4). ``1 / (1 + e^m)`` is scipy's ``expit(-m)``, stable for any m."""
     lam, c = check_regulariser(lam, c_reg)
     m = array("margins", margins, 1)
-    with np.errstate(over="ignore"):
-        terms = np.where(m > 0, m * np.exp(-np.abs(m)) / (1 + np.exp(-np.abs(m))), m / (1 + np.exp(m)))
-    return float(terms.mean() / (c * lam))
+    return float(np.mean(m * expit(-m)) / (c * lam))
 
 
 def norm_bound(lam: object, c_reg: object, dps: int = 30) -> mpmath.mpf:

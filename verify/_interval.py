@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 from numerics import Estimate, confidence_bounds
 from theory import InvalidArgument
 
 from ._verdict import FAIL, PASS
 
-__all__ = ["IntervalComparison", "Range", "Ranges", "compare_interval", "check_ranges"]
+__all__ = ["IntervalComparison", "Range", "Ranges", "RangesOf", "compare_interval", "check_ranges"]
 
 
 def check_ranges(predicted: object) -> tuple[tuple[float, float], ...]:
@@ -144,3 +145,19 @@ class Ranges:
 
     def __call__(self, values, *, dps: int) -> tuple[tuple[float, float], ...]:
         return tuple(self.ranges)
+
+
+@dataclass(frozen=True)
+class RangesOf:
+    """Prediction of an interval claim with stated constant ranges, arranged per component by ``arrange(values)``
+    (their number depends on the claim's values: layers, step sizes, seeds)."""
+
+    arrange: Callable
+    statement: str
+
+    def expression(self, values=None) -> str:
+        shown = sorted({f"[{lo:g}, {hi:g}]" for lo, hi in self.arrange(values)}) if values else []
+        return f"{self.statement}: " + ", ".join(shown)
+
+    def __call__(self, values, *, dps: int) -> tuple[tuple[float, float], ...]:
+        return tuple(self.arrange(values))

@@ -19,15 +19,13 @@ pre-activations at the kink). Every check is deterministic and carries a derived
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable
 
 from numerics import (ExactIdentity, LayerNormsPicture, MergePicture, SingularValuesPicture, WdCheck,
                       setup_values)
 from theory import COUNT, INDEX, NONNEGATIVE, POSITIVE, REAL, Interval
 
 from .._claim import Claim, Kind, Parameter, Provenance
-from .._interval import Ranges
+from .._interval import Ranges, RangesOf
 from .._registry import register
 
 ARXIV = "2502.17340"
@@ -55,36 +53,6 @@ def _pairs(values, setups) -> int:
     return sum(_TRAINED[arch](int(values[f"{prefix}_depth"])) - 1 for prefix, arch in setups)
 
 
-@dataclass(frozen=True)
-class Zeros:
-    """Prediction of an exact claim whose every residual is 0, with as many components as ``count(values)`` (so a
-    ``--set`` of a depth or a list changes both sides alike)."""
-
-    count: Callable
-    statement: str
-
-    def __call__(self, values, *, dps: int) -> tuple:
-        return (0,) * int(self.count(values))
-
-    def expression(self, values=None) -> str:
-        return self.statement
-
-
-@dataclass(frozen=True)
-class RangesOf:
-    """Prediction of an interval claim: stated constant ranges, arranged per component by ``arrange(values)``."""
-
-    arrange: Callable
-    statement: str
-
-    def __call__(self, values, *, dps: int) -> tuple:
-        return tuple(self.arrange(values))
-
-    def expression(self, values=None) -> str:
-        shown = sorted({f"[{lo:g}, {hi:g}]" for lo, hi in self.arrange(values)}) if values else []
-        return f"{self.statement}: " + ", ".join(shown)
-
-
 def derived(section: str, abstract: str = "") -> Provenance:
     motive = f"; the precise form of the abstract's '{abstract}' (v1, v2)" if abstract else ""
     return Provenance("derived", arxiv=ARXIV, note=f"{NOTE} {section}{motive}")
@@ -94,14 +62,9 @@ def _params(values: dict, prefix: str = "") -> dict[str, Parameter]:
     domains = {"n": COUNT, "d": COUNT, "width": COUNT, "depth": COUNT, "lam": POSITIVE, "c_reg": C_REG,
                "eta": POSITIVE, "steps": INDEX, "window": COUNT, "eta_window": POSITIVE, "data_seed": INDEX,
                "eps": EPS, "x": REAL, "y": REAL, "digits": COUNT}
-    out = {}
-    for name, value in values.items():
-        key = f"{prefix}_{name}" if prefix else name
-        if isinstance(value, tuple):
-            out[key] = Parameter(value, domains.get(name, NONNEGATIVE), vector=True)
-        else:
-            out[key] = Parameter(value, domains.get(name, NONNEGATIVE))
-    return out
+    return {f"{prefix}_{name}" if prefix else name:
+            Parameter(value, domains.get(name, NONNEGATIVE), vector=isinstance(value, tuple))
+            for name, value in values.items()}
 
 
 # The trained setups (note section 4's suggested sizes, shortened to fit the default run).
@@ -163,7 +126,8 @@ def _stationary_claims():
                 provenance=derived("1.2, C1"),
                 parameters=_params({"x": 1.0, "y": 1.0, "lam": 0.01, "c_reg": 2, "etas": (0.5, 2.0),
                                     "start": (0.5, 1.5), "steps": 3000}),
-                prediction=Zeros(lambda v: 2 * len(v["etas"]), "|a_T - s| / s and |b_T - s| / s at each step size = 0"),
+                prediction=ExactIdentity(lambda v: 2 * len(v["etas"]),
+                                         "|a_T - s| / s and |b_T - s| / s at each step size = 0"),
                 estimator=WdCheck("c1_steps"),
                 assumptions=("bound: ||theta_T - theta*|| <= 2 ||grad|| / mu (first order; mu the smallest Hessian "
                              "eigenvalue at theta_T)", "s by mpmath findroot at 30 digits"))
@@ -185,7 +149,7 @@ def _stationary_claims():
                       "linear, the matrix), its diagonal (deep ReLU, per neuron) and its trace <W_k, G_k> = <W_(k+1), "
                       "G_(k+1)>",
                 provenance=derived("2.2, C3 (I1)"), parameters=_params(RANDOM),
-                prediction=Zeros(lambda v: 4 * (int(v["depth"]) - 1),
+                prediction=ExactIdentity(lambda v: 4 * (int(v["depth"]) - 1),
                                  "relative residuals of I1 (matrix or diagonal, then trace), per pair of "
                                  "layers, linear then ReLU = 0"),
                 estimator=WdCheck("c3"),
@@ -196,7 +160,7 @@ def _stationary_claims():
                       "norm, ||W_1||_F = ... = ||W_L||_F (deep linear L = 2, 3 and deep ReLU L = 3)",
                 provenance=derived("2.2.1, C4", "layer norms are preserved across layers"),
                 parameters=_setup_params(norm_setups),
-                prediction=Zeros(lambda v: _pairs(v, norm_setups),
+                prediction=ExactIdentity(lambda v: _pairs(v, norm_setups),
                                  "(||W_k||^2 - ||W_(k+1)||^2) / ||W_1||^2 per adjacent "
                                  "pair = 0"),
                 estimator=WdCheck("c4", norm_setups), assumptions=(SIZES, WINDOW),
@@ -205,14 +169,14 @@ def _stationary_claims():
                 title="C5: per hidden neuron ||row_j W_k||^2 = ||col_j W_(k+1)||^2 at a stationary point of a ReLU net "
                       "(deep ReLU; shallow with trained output: a_j^2 = ||w_j||^2)",
                 provenance=derived("2.2.2, C5"), parameters=_setup_params((("deep_relu", "relu"),) + S_OUTPUT),
-                prediction=Zeros(lambda v: _pairs(v, (("deep_relu", "relu"),) + S_OUTPUT),
+                prediction=ExactIdentity(lambda v: _pairs(v, (("deep_relu", "relu"),) + S_OUTPUT),
                                  "max_j |row_j - col_j| / mean_j row_j per pair of layers = 0"),
                 estimator=WdCheck("c5", (("deep_relu", "relu"),) + S_OUTPUT), assumptions=(SIZES, WINDOW))
     yield Claim(id="wd.c6.matrix_balance", kind=Kind.EXACT, resolution=LINEAR,
                 title="C6: at a stationary point of a deep linear net W_k W_k^T = W_(k+1)^T W_(k+1) (the stationary "
                       "analogue of the gradient-flow balancedness of Arora et al. 2018)",
                 provenance=derived("2.2.3, C6"), parameters=_setup_params(S_LIN),
-                prediction=Zeros(lambda v: _pairs(v, S_LIN),
+                prediction=ExactIdentity(lambda v: _pairs(v, S_LIN),
                                  "||W_k W_k^T - W_(k+1)^T W_(k+1)||_F / ||W_k||_F^2 per pair = 0"),
                 estimator=WdCheck("c6", S_LIN), assumptions=(SIZES,))
     all_setups = S_LIN + S_RELU + S_OUTPUT
@@ -222,7 +186,8 @@ def _stationary_claims():
                     title="C7: the common squared layer norm is ||W_k||_F^2 = (1 / (c_reg lambda n)) sum_i m_i / (1 + "
                           f"e^(m_i)) (Euler's identity at a stationary point; margins m_i = y_i f(x_i)); {what}",
                     provenance=derived("2.2.4, C7 (N1)"), parameters=_setup_params(setups),
-                    prediction=Zeros(lambda v, s=setups: _layers(v, s), "(||W_k||^2 - N1) / N1 per trained layer = 0"),
+                    prediction=ExactIdentity(lambda v, s=setups: _layers(v, s),
+                                             "(||W_k||^2 - N1) / N1 per trained layer = 0"),
                     estimator=WdCheck("c7", setups), assumptions=(SIZES, WINDOW, "N1 from theory.common_norm_sq"))
     yield Claim(id="wd.c8.lambert_constant", kind=Kind.EXACT, resolution=1e-20, dps=40,
                 title="C8 (constant): max_m m / (1 + e^m) = W_0(1/e) = 0.278464..., attained at m* = 1 + W_0(1/e) "
@@ -258,7 +223,7 @@ def _dynamics_claims():
                       "- G_(k+1)^T G_(k+1)) (matrix for deep linear, diagonal for deep ReLU)",
                 provenance=derived("2.2.7, C10 (B-GD)"),
                 parameters=_params({**RANDOM, "lam": 0.01, "c_reg": 2, "eta": 0.1}),
-                prediction=Zeros(lambda v: 2 * (int(v["depth"]) - 1),
+                prediction=ExactIdentity(lambda v: 2 * (int(v["depth"]) - 1),
                                  "relative residual of B-GD per pair of layers, linear "
                                  "then ReLU = 0"),
                 estimator=WdCheck("c10"), assumptions=("random parameters from data_seed + 1",))
@@ -290,7 +255,7 @@ def _rank_claims():
                       "sigma_2(W_k) = 0",
                 provenance=derived("2.3, C13 (LR2)", "weight decay induces a low-rank bias"),
                 parameters=_setup_params(S_LIN),
-                prediction=Zeros(lambda v: _pairs(v, S_LIN),
+                prediction=ExactIdentity(lambda v: _pairs(v, S_LIN),
                                  "sigma_2(W_k) / sigma_1(W_k), layers 1 .. L-1 of each setup = 0"),
                 estimator=WdCheck("c13", S_LIN), assumptions=(SIZES,),
                 illustrations=(SingularValuesPicture(S_LIN),))
