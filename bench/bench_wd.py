@@ -20,6 +20,7 @@ import argparse
 import os
 import platform
 import time
+import timeit
 
 import numpy as np
 import scipy
@@ -63,8 +64,8 @@ def main() -> None:
         X, y = logistic_task(10, 20, rng)
         net = make(rng)
         train(net, X, y, lam=lam, c_reg=c, eta=eta, steps=100, window=100)          # warm-up
-        best = min(_timed(lambda: train(net, X, y, lam=lam, c_reg=c, eta=eta, steps=args.steps // 2,
-                                        window=args.steps // 2)) for _ in range(args.repeats))
+        best = min(timeit.timeit(lambda: train(net, X, y, lam=lam, c_reg=c, eta=eta, steps=args.steps // 2,
+                                                window=args.steps // 2), number=1) for _ in range(args.repeats))
         layers = [W.copy() for W in net.layers]
         t0 = time.perf_counter()
         for _ in range(args.loop_steps):
@@ -78,12 +79,6 @@ def main() -> None:
         diff = max(float(np.max(np.abs(a - b)) / np.max(np.abs(b))) for a, b in zip(check, ref))
         print(f"{name}: vectorised {fast:,.0f} steps/s (incl. window statistics), per-example loop {slow:,.0f} "
               f"steps/s, ratio {fast / slow:.1f}x; agreement after 50 steps: {diff:.1e} relative")
-
-
-def _timed(f) -> float:
-    t0 = time.perf_counter()
-    f()
-    return time.perf_counter() - t0
 
 
 if __name__ == "__main__":
