@@ -20,14 +20,15 @@ from ._reference import ReferenceDecomposition, reference_decomposition
 from ._regularizers import input_noise_expected, input_noise_sampled, jacobian_penalty, weight_decay
 from ._finite_difference import finite_difference_gradient
 from ._lowrank_setup import Problem, Setup
-from ._identities import IDENTITIES, ExactIdentity, IdentityCheck, rounding_bound
+from ._identities import IDENTITIES, IdentityCheck
+from ._rounding import ExactIdentity, gamma_k, rounding_bound
 from ._gradient_checks import GRADIENTS, GradientCheck
 from ._figure_checks import CRITERIA, ActivationComparison, FigureFrequency, criterion_holds
 from ._illustrations import PhaseGrid, Spectrum, gradient_spectrum, phase_grid
 from ._scaling import SCALING_QUANTITIES, ScalingSlope
 from ._regularizer_effects import InputNoiseSpike, WeightDecaySpectrum
-from ._formula_estimators import (GRADIENT_NORMS, GRADIENT_PARAMETERS, FormulaExpectationMC, FormulaExpectationQuad,
-                                  GradientNorms)
+from ._formula_estimators import FormulaExpectationMC, FormulaExpectationQuad
+from ._gradient_norms import GRADIENT_NORMS, GRADIENT_PARAMETERS, GradientNorms
 from ._lowrank_mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC, GaussianMomentsMC,
                           PopulationMu, PopulationMuMC)
 from ._chain_stats import (BatchMeans, ChainMoments, ChainStatistic, batch_means, chain_statistic,
@@ -73,7 +74,7 @@ __all__ = [
     "TARGETS", "target", "WEIGHTS", "inner_weights", "outer_weights",
     "ReferenceDecomposition", "reference_decomposition",
     "input_noise_expected", "input_noise_sampled", "jacobian_penalty", "weight_decay", "finite_difference_gradient",
-    "Problem", "Setup", "IDENTITIES", "ExactIdentity", "IdentityCheck", "rounding_bound", "GRADIENTS", "GradientCheck",
+    "Problem", "Setup", "IDENTITIES", "ExactIdentity", "IdentityCheck", "gamma_k", "rounding_bound", "GRADIENTS", "GradientCheck",
     "MC_QUANTITIES", "EmpiricalResidueSpike", "EmpiricalResidueSpikeMC", "GaussianMomentsMC",
     "PopulationMu", "PopulationMuMC",
     "CRITERIA", "ActivationComparison", "FigureFrequency", "criterion_holds",

@@ -6,7 +6,14 @@ import numpy as np
 
 from theory import COUNT, NONNEGATIVE, InvalidArgument
 
-__all__ = ["as_matrix", "as_vector", "check_count", "check_nonnegative", "check_rng", "check_unit_vector", "draw_seeds"]
+__all__ = ["frozen", "as_matrix", "as_vector", "check_count", "check_nonnegative", "check_rng", "check_unit_vector", "draw_seeds"]
+
+
+def frozen(a: object) -> np.ndarray:
+    """A read-only float64 copy of ``a`` (picture data and results are frozen values)."""
+    a = np.array(a, dtype=float)
+    a.setflags(write=False)
+    return a
 
 
 def _finite(name: str, a: np.ndarray) -> np.ndarray:

@@ -22,7 +22,8 @@ from theory import InvalidArgument
 
 from ._estimate import Estimate
 from ._finite_difference import finite_difference_gradient, mp_array, mp_elementwise
-from ._identities import gamma_k, term_bound
+from ._identities import term_bound
+from ._rounding import gamma_k
 from ._lowrank_setup import Setup
 from ._network import loss as get_loss
 from ._regularizers import bishop_value, input_noise_expected, jacobian_penalty, jacobian_value, weight_decay

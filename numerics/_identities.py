@@ -37,8 +37,6 @@ The identities (our note, section 2.3; all **derived** from the [S] definitions)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
-
 import numpy as np
 
 from theory import InvalidArgument, gaussian_moment_value
@@ -46,20 +44,9 @@ from theory import InvalidArgument, gaussian_moment_value
 from ._estimate import Estimate
 from ._lowrank_setup import Problem, Setup
 from ._reference import reference_decomposition
+from ._rounding import U, gamma_k
 
-__all__ = ["IDENTITIES", "IdentityCheck", "ExactIdentity", "gamma_k", "rounding_bound", "term_bound"]
-
-U = np.finfo(float).eps / 2
-
-
-def gamma_k(k: int) -> float:
-    """gamma_k = k u / (1 - k u): the relative error bound of k dependent float64 operations."""
-    return k * U / (1 - k * U)
-
-
-def rounding_bound(depth: int, magnitude: float) -> float:
-    """gamma_depth * magnitude."""
-    return gamma_k(depth) * magnitude
+__all__ = ["IDENTITIES", "IdentityCheck", "term_bound"]
 
 
 def term_bound(p: Problem, r: np.ndarray, mu: np.ndarray, mu_error: float | None, depth: int) -> float:
@@ -256,22 +243,3 @@ class IdentityCheck:
         pairs = IDENTITIES[self.name](_Context(self.setup, values))
         return Estimate(tuple(float(v) for v, _ in pairs), bound=tuple(float(b) for _, b in pairs),
                         method=f"float64 residuals of {self.name!r} ({self.setup.describe()}), a-priori rounding bound")
-
-
-@dataclass(frozen=True)
-class ExactIdentity:
-    """Prediction callable: an identity's residuals are 0; ``statement`` is the identity in words.
-
-    ``components`` is their number, or a callable ``components(values)`` when it depends on the claim's values
-    (a depth, a list of step sizes), so a ``--set`` changes both sides alike.
-    """
-
-    components: int | Callable
-    statement: str
-
-    def __call__(self, values, *, dps: int) -> tuple:
-        count = self.components(values) if callable(self.components) else self.components
-        return (0,) * int(count)
-
-    def expression(self, values=None) -> str:
-        return self.statement

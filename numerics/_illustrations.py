@@ -28,16 +28,10 @@ from scipy.sparse.linalg import ArpackNoConvergence, svds
 
 from theory import InvalidArgument
 
-from ._arrays import check_count
+from ._arrays import check_count, frozen
 from ._lowrank_setup import Problem, Setup
 
 __all__ = ["Spectrum", "gradient_spectrum", "PhaseGrid", "phase_grid"]
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True)
@@ -99,8 +93,8 @@ def gradient_spectrum(problem: Problem, *, label: str = "") -> Spectrum:
         raise InvalidArgument("label", label, "a string")
     dec = problem.decomposition(k=min(2, *problem.W.shape))
     rank_one = (float(np.linalg.norm(S, "fro")) for S in (dec.S1, dec.S12, dec.S2))
-    return Spectrum(_frozen(svdvals(dec.G)), *rank_one, _top_singular_value(dec.E),
-                    _frozen(dec.res_alignment), _frozen(dec.spike_alignment), label)
+    return Spectrum(frozen(svdvals(dec.G)), *rank_one, _top_singular_value(dec.E),
+                    frozen(dec.res_alignment), frozen(dec.spike_alignment), label)
 
 
 @dataclass(frozen=True)
@@ -137,7 +131,7 @@ def _axis(name: str, values: object) -> np.ndarray:
         raise InvalidArgument(name, float(a.min()), "numbers >= 0")
     if np.any(np.diff(a) <= 0):
         raise InvalidArgument(name, a.tolist(), "strictly increasing (a grid axis)")
-    return _frozen(a)
+    return frozen(a)
 
 
 def phase_grid(setup: Setup, nus: Sequence[float], alphas: Sequence[float], *, n: int, d: int, m: int,
@@ -168,5 +162,5 @@ def phase_grid(setup: Setup, nus: Sequence[float], alphas: Sequence[float], *, n
             values = {"n": n, "d": d, "m": m, "nu": float(nu), "alpha": float(alpha), "seed": int(seed)}
             dec = setup.problem(values).decomposition(k=2)
             res[i, j], q[i, j] = dec.res_alignment, dec.spike_alignment
-    return PhaseGrid(nus, alphas, _frozen(res), _frozen(q), (n, d, m), int(seed),
+    return PhaseGrid(nus, alphas, frozen(res), frozen(q), (n, d, m), int(seed),
                      setup.describe() if label is None else str(label))

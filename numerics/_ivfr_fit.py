@@ -28,8 +28,7 @@ from scipy.optimize import brentq
 
 from theory import IVFR_CASES, InvalidArgument, NoConvergence, flatness, ivfr_reference
 
-from ._arrays import as_matrix
-from ._illustrations import _frozen
+from ._arrays import as_matrix, frozen
 from ._estimate import Estimate, seed_of
 
 __all__ = ["VarianceFlatness", "covariance_components_of", "fit_exponent", "flatness_along",
@@ -134,7 +133,7 @@ def variance_flatness(covariance: np.ndarray, hessian: np.ndarray, *, loss0: flo
         raise InvalidArgument("hessian", "a direction of zero or negative curvature", "positive curvature along every direction")
     widths = np.asarray(flatness(curvatures, loss0), dtype=float)
     psi, intercept = fit_exponent(variances, widths)
-    return VarianceFlatness(_frozen(variances), _frozen(curvatures), _frozen(widths), psi, intercept, predicted, label)
+    return VarianceFlatness(frozen(variances), frozen(curvatures), frozen(widths), psi, intercept, predicted, label)
 
 
 def _dct_basis(n: int) -> np.ndarray:

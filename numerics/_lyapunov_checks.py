@@ -20,7 +20,7 @@ from theory import (NoConvergence, bottleneck_problem, excess_loss, jacobian, la
                     second_layer_block, trace_identity)
 
 from ._estimate import Estimate
-from ._identities import gamma_k as _gamma
+from ._rounding import gamma_k as _gamma
 
 __all__ = ["random_pair", "LyapunovRoutes", "IsotropyCheck", "CurrentCheck", "TraceIdentityCheck",
            "SecondLayerCheck", "second_layer_picture", "BottleneckHessian", "EPS"]

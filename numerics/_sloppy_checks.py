@@ -18,7 +18,7 @@ from theory import (InvalidArgument, cauchy_limit, geometric_spectrum, geometric
                     parseval_residual, toeplitz_ends, toeplitz_limit_matrix, toeplitz_symbol)
 
 from ._estimate import Estimate
-from ._identities import gamma_k
+from ._rounding import gamma_k
 from ._inpca import Embedding, categorical_distances, gaussian_distances, inpca
 from ._sloppy_exact import embedding_rounding
 from ._trajectories import GDProblem, design_with_spectrum

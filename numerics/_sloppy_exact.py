@@ -21,7 +21,7 @@ from theory import (InvalidArgument, check_spectrum, check_step, ensemble_covari
                     geometric_spectrum, inpca_spectrum, plateau_terms)
 
 from ._estimate import Estimate
-from ._identities import U, gamma_k
+from ._rounding import U, gamma_k
 from ._inpca import double_centre, gaussian_distances
 from ._trajectories import design_with_spectrum
 

@@ -34,7 +34,7 @@ from theory import (InvalidArgument, common_norm_sq, decay_factor, gd_fixed_poin
                     stable_rank_bound, stationary_chain, transfer_kappa)
 
 from ._estimate import Estimate
-from ._identities import U, gamma_k
+from ._rounding import U, gamma_k
 from ._wd_nets import (DecayNet, Trained, gradient_magnitude, gradients, logistic_task, loss_and_accuracy, merge,
                        orthogonal_tasks, random_net, require_orthogonal, shallow_net, task_overlap, train)
 

@@ -24,7 +24,7 @@ from scipy.special import expit
 from theory import InvalidArgument, check_decay_step, check_regulariser
 
 from ._arrays import as_matrix, as_vector
-from ._identities import gamma_k
+from ._rounding import gamma_k
 
 __all__ = ["ACTIVATIONS", "DecayNet", "WindowStats", "Trained", "shallow_net", "random_net", "logistic_task",
            "orthogonal_tasks", "task_overlap", "require_orthogonal", "gradients", "gradient_magnitude", "train",

@@ -1,4 +1,4 @@
-"""Covers verify/_pictures.py: the spectrum and phase PNGs of the low-rank gradient (arXiv 2510.01303, Figure 1).
+"""Covers verify/_pictures_lowrank.py: the spectrum and phase PNGs of the low-rank gradient (arXiv 2510.01303, Figure 1).
 
 The files are real PNGs of the size asked for; the figures, inspected before they are closed, have one panel
 per spectrum, a log x-axis that holds every outlier, ||S1|| red and ||S2|| blue at their values, heatmaps on
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import theory
-import verify._pictures as pictures
+import verify._pictures_lowrank as pictures
 from numerics._illustrations import PhaseGrid, Spectrum, gradient_spectrum, phase_grid
 from numerics._lowrank_setup import Setup
 
