@@ -6,9 +6,9 @@ alpha = 0), for relu and tanh with mu = "population" and mu = "empirical":
 
 * T_prod   best of R of X_B @ W.T plus best of R of X_B.T @ D (D: n x m), the two products
            no method can avoid;
-* T_fast   best of R of numerics.gradient_decomposition(..., k=3): gradient, G, S1, S12, S2, E
+* T_fast   best of R of numerics.lowrank.gradient_decomposition(..., k=3): gradient, G, S1, S12, S2, E
            and the top-3 singular triplets (PROPACK Lanczos);
-* T_ref    best of R of numerics._reference.reference_decomposition (the note's appendix: every
+* T_ref    best of R of numerics.lowrank._reference.reference_decomposition (the note's appendix: every
            term from its definition, three products, full SVD, values only);
 * T_ref+v  T_ref0, the reference without its SVD (singular_values=False), plus svd_v, best of R
            of a full SVD with vectors, np.linalg.svd(G, full_matrices=False): the like-for-like
@@ -36,7 +36,7 @@ import numpy as np
 import scipy
 
 import numerics
-from numerics._reference import reference_decomposition
+from numerics.lowrank._reference import reference_decomposition
 
 TERMS = ("G", "S1", "S12", "S2", "E")
 
@@ -67,10 +67,10 @@ def environment(seed: int, repeats: int, sizes: tuple[int, int, int]) -> None:
 
 def problem(n: int, d: int, m: int, seed: int):
     rng = np.random.default_rng(seed)
-    data = numerics.spiked_data(n, d, nu=0.375, alpha=0.0, rng=rng)
-    W = numerics.inner_weights(m, d, "sphere", rng=rng)
-    a = numerics.outer_weights(m, rng=rng)
-    y = numerics.target(data, "triple_index", rng=rng)
+    data = numerics.lowrank.spiked_data(n, d, nu=0.375, alpha=0.0, rng=rng)
+    W = numerics.lowrank.inner_weights(m, d, "sphere", rng=rng)
+    a = numerics.lowrank.outer_weights(m, rng=rng)
+    y = numerics.lowrank.target(data, "triple_index", rng=rng)
     return data, W, a, y
 
 
@@ -78,7 +78,7 @@ def run_case(data, W, a, y, activation: str, mu: str, repeats: int) -> dict:
     X_B, z, q, zeta = data.X_B, data.z, data.q, data.zeta
 
     def fast():
-        return numerics.gradient_decomposition(X_B, z, q, zeta, W, a, y, activation=activation, scaling="ntk",
+        return numerics.lowrank.gradient_decomposition(X_B, z, q, zeta, W, a, y, activation=activation, scaling="ntk",
                                                mu=mu, bulk_cov=data.bulk, k=3)
 
     dec = fast()

@@ -94,7 +94,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="vectorised runs (best of)")
     parser.add_argument("--seed", type=int, default=20251107)
     args = parser.parse_args()
-    threads = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ}
+    threads = {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+               if k in os.environ}
     print(f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
           f"{platform.machine()} {platform.system()}, cpu_count {os.cpu_count()}, thread env {threads or 'unset'}, "
           f"load average {os.getloadavg()[0]:.2f}")
@@ -111,7 +112,8 @@ def main() -> None:
             ("vectorised, recording v v^T (thin = 1)", args.chains, args.steps, t_rec, rate_rec),
             ("per-chain Python loop (numpy per chain)", args.loop_chains, args.loop_steps, t_loop, rate_loop)):
         print(f"{name:44s} {c:7d} {s:6d} {t:8.3f} {rate:14.4g} {rate / rate_loop:7.1f}")
-    print(f"ratio vectorised / loop: {rate_step / rate_loop:.0f} (stepping), {rate_rec / rate_loop:.0f} (with recording)")
+    print(f"ratio vectorised / loop: {rate_step / rate_loop:.0f} (stepping), "
+          f"{rate_rec / rate_loop:.0f} (with recording)")
     print(f"steps per second of all {args.chains} chains: {args.steps / t_step:.0f} (stepping), "
           f"{args.steps / t_rec:.0f} (with recording)")
     print(f"agreement on identical random numbers (8 chains x 200 steps): max |diff| = {agreement(args.seed):.2e}")

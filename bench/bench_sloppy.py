@@ -4,7 +4,7 @@ Problem: the A4 claim's (``sloppy.a4.ensemble_spectrum``): a 48 x 12 design with
 eta = 0.5, T = 100 steps, sigma0 = 0.3. Both implementations accumulate the pooled first and second moments of
 the recorded vector R w_t (R^T R = Sigma_hat) over all steps and members, which is what the claim's estimator needs.
 
-* vectorised: ``numerics.GDProblem.moments`` on S members (all rows of one array, one matmul per step, group sums
+* vectorised: ``numerics.sloppy.GDProblem.moments`` on S members (all rows of one array, one matmul per step, group sums
   for the jackknife), best of R after a warm-up;
 * loop: for each member, for each step, the same update and accumulation on one vector (fewer members: it is slow).
 
@@ -25,7 +25,7 @@ import numpy as np
 import scipy
 
 import verify
-from numerics import linear_problem
+from numerics.sloppy import linear_problem
 
 
 def loop_moments(problem, w0: np.ndarray, T: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,10 +1,10 @@
-"""Benchmark: the weight-decay GD trainer (``numerics.train``), vectorised over the examples, against a per-example
+"""Benchmark: the weight-decay GD trainer (``numerics.wd.train``), vectorised over the examples, against a per-example
 Python loop of the same full-batch GD.
 
 Problem: the ``shallow`` setup of the ``wd`` claims (n = 10 unit inputs in R^20, m = 100 ReLU units with fixed
 output signs u / sqrt(m), lambda = 0.01, c_reg = 2, eta = 1), and the ``deep_relu`` one (L = 3, width 50).
 
-* vectorised: ``numerics.train`` for S steps (one batched forward and backward pass per step, window statistics
+* vectorised: ``numerics.wd.train`` for S steps (one batched forward and backward pass per step, window statistics
   over the last S/2 steps), best of R after a warm-up;
 * loop: the same GD step with the gradient summed example by example (a forward and backward pass per input).
 
@@ -25,7 +25,7 @@ import timeit
 import numpy as np
 import scipy
 
-from numerics import logistic_task, random_net, shallow_net, train
+from numerics.wd import logistic_task, random_net, shallow_net, train
 
 
 def loop_step(net, layers, X, y, lam, c, eta):

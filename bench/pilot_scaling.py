@@ -1,4 +1,4 @@
-"""Regenerates the pilot behind the scaling-law claims' band (verify/_catalogue/lowrank_regimes.py, BAND).
+"""Regenerates the pilot behind the scaling-law claims' band (verify/packs/lowrank/_regimes.py, BAND).
 
 For each setting, 12 draws (seeds 0-11) along n = 150, 300, 600, 1200 (d = 4n/3, m = 5n/3, ReLU,
 isotropic W, nu = 0.4): the mean and seed-to-seed spread of the log-slopes of ||S2||/||S1|| and
@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from numerics import ScalingSlope, Setup
-from theory import ExponentBand, Regime
+from numerics.lowrank import ScalingSlope, Setup
+from theory.lowrank import ExponentBand, Regime
 
 QUANTITIES = ("S2/S1", "S1/(gamma sqrt(m))")
 SETTINGS = (("ntk", 2.0), ("mf", 1.0))

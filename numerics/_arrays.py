@@ -6,7 +6,8 @@ import numpy as np
 
 from theory import COUNT, NONNEGATIVE, InvalidArgument
 
-__all__ = ["frozen", "as_matrix", "as_vector", "check_count", "check_nonnegative", "check_rng", "check_unit_vector", "draw_seeds"]
+__all__ = ["frozen", "as_matrix", "as_vector", "check_count", "check_nonnegative", "check_rng", "check_unit_vector",
+           "draw_seeds"]
 
 
 def frozen(a: object) -> np.ndarray:

@@ -54,7 +54,8 @@ class Estimate:
             raise InvalidArgument("Estimate", "std_error and bound", "exactly one of std_error or bound set")
         err = self.std_error if self.std_error is not None else self.bound
         if len(err) != len(self.value) or not self.value:
-            raise InvalidArgument("Estimate.value", len(self.value), f"a non-empty tuple of length len(error) = {len(err)}")
+            raise InvalidArgument("Estimate.value", len(self.value),
+                                  f"a non-empty tuple of length len(error) = {len(err)}")
         for name, values in (("value", self.value), ("error", err)):
             if not all(math.isfinite(float(v)) for v in values):
                 raise NoConvergence(f"estimate by {self.method!r} produced a non-finite {name}: {values}")
@@ -73,7 +74,8 @@ class Estimate:
         object.__setattr__(self, "successes", k)
         if (n is None or self.std_error is None or len(k) != len(self.value)
                 or not all(isinstance(c, (int, np.integer)) and 0 <= c <= n for c in k)):
-            raise InvalidArgument("successes", k, f"{len(self.value)} counts in [0, n_samples = {n}], with std_error set")
+            raise InvalidArgument("successes", k,
+                                  f"{len(self.value)} counts in [0, n_samples = {n}], with std_error set")
         if any(abs(float(v) - c / n) > 1e-12 for v, c in zip(self.value, k)):
             raise InvalidArgument("value", self.value, "the proportions successes / n_samples")
 

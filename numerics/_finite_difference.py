@@ -1,8 +1,8 @@
 r"""Gradients by central finite differences at high precision, with an error bound.
 
 The scalar function is evaluated in mpmath at ``dps`` digits on numpy object
-arrays (the value functions of :mod:`numerics._network` and
-:mod:`numerics._regularizers` are generic). For each weight, central differences
+arrays (the value functions of :mod:`numerics.lowrank._network` and
+:mod:`numerics.lowrank._regularizers` are generic). For each weight, central differences
 with steps h and h/2 are combined by Richardson extrapolation,
 D = (4 D(h/2) - D(h)) / 3; the bound is |D(h/2) - D(h)| (which dominates the
 O(h^2) term removed) plus the rounding of the differences, 10^(1-dps) max|F| / h.

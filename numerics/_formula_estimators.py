@@ -18,7 +18,7 @@ import numpy as np
 
 from theory import Formula, InvalidArgument, NoConvergence, components
 
-from ._estimate import Estimate, seed_of
+from ._estimate import Estimate
 from ._quadrature import gaussian_expectation_quad
 from ._sampling import chunked_mean
 

@@ -7,7 +7,8 @@ from typing import Callable, Mapping, Sequence
 
 import mpmath
 
-from theory import GUARD_DIGITS, InvalidArgument, NoConvergence, POSITIVE, activation, gaussian_integrand, split_parameters
+from theory import (GUARD_DIGITS, InvalidArgument, NoConvergence, POSITIVE, activation, gaussian_integrand,
+                    split_parameters)
 
 from ._estimate import Estimate
 

@@ -4,7 +4,7 @@ The bound is the standard a-priori model (Higham, *Accuracy and Stability of Num
 section 3.5): a computed product or sum of depth k has relative error at most gamma_k = k u / (1 - k u),
 u = 2^-53. An identity checked against such a bound predicts residuals of exactly 0 (:class:`ExactIdentity`).
 
->>> gamma_k(1) == U / (1 - U)
+>>> print(gamma_k(1) == U / (1 - U))
 True
 """
 

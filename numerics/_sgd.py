@@ -133,7 +133,8 @@ class FiniteDataSGD(Chains):
         m, n = X.shape
         y = as_vector("y", self.y, m)
         if m <= n:
-            raise InvalidArgument("X.shape", X.shape, "M x N with M > N (underparameterized: more samples than weights)")
+            raise InvalidArgument("X.shape", X.shape,
+                                  "M x N with M > N (underparameterized: more samples than weights)")
         rank = int(np.linalg.matrix_rank(X))
         if rank < n:
             raise InvalidArgument("X", f"a matrix of rank {rank}", f"full column rank N = {n}")
@@ -148,7 +149,8 @@ class FiniteDataSGD(Chains):
         hessian = X.T @ X / m
         eta = check_eta(self.eta, float(np.linalg.eigvalsh(hessian)[-1]))
         for name, value in (("X", X), ("y", y), ("eta", eta), ("batch", int(self.batch)), ("_shift", w_hat),
-                            ("_hessian", hessian), ("_residual", y - X @ w_hat), ("replacement", bool(self.replacement))):
+                            ("_hessian", hessian), ("_residual", y - X @ w_hat),
+                            ("replacement", bool(self.replacement))):
             object.__setattr__(self, name, value)
 
     @property
@@ -246,7 +248,8 @@ class TwoLayerSGD(Chains):
             start: object = None, record: Callable | None = None, project: object = None,
             progress: Callable[[int, int], None] | None = None, chunk: int | None = None,
             track_conserved: bool = False) -> ChainMoments:
-        """As :meth:`Chains.run`; the default record is theta - theta* (``project @ (theta - theta*)`` with ``project``).
+        """As :meth:`Chains.run`; the default record is theta - theta* (``project @ (theta - theta*)`` with
+        ``project``).
 
         With ``track_conserved``, ``extra["conserved_increment"]`` holds per chain the sum over all
         burn_in + steps steps of eta^2 (g2^T g2 - g1 g1^T) (g the minibatch gradients), and

@@ -7,9 +7,10 @@ from functools import lru_cache
 
 import mpmath
 
-from ._activations import activation, has_closed_form
+from ._activations import activation as _activation
+from ._activations import has_closed_form, split_parameters
 from ._domain import POSITIVE
-from ._errors import InvalidArgument
+from ._errors import InvalidArgument, UnknownName
 from ._evaluate import evaluate_with_error
 from ._hermite import check_order, hermite_coefficient_expr, s
 from ._hermite_quad import hermite_quadrature
@@ -58,7 +59,7 @@ def _freeze(params: dict) -> tuple:
 @lru_cache(maxsize=1024)
 def _expansion(name: str, frozen: tuple, k_max: int, scale: float, dps: int) -> HermiteExpansion:
     params = dict(frozen)
-    act = activation(name, **params)
+    act = _activation(name, **params)
     if has_closed_form(name):
         # Closed forms can cancel (GELU's odd coefficients are differences of equal terms), so
         # each is evaluated at two precisions and their difference joins the rounding bound.
@@ -72,7 +73,8 @@ def _expansion(name: str, frozen: tuple, k_max: int, scale: float, dps: int) -> 
     return HermiteExpansion(name, frozen, scale, dps, values, errors, "tanh-sinh quadrature (mpmath), split at kinks")
 
 
-def hermite_expansion(name: str, k_max: int, *, scale: float = 1, dps: int = 30, **params: object) -> HermiteExpansion:
+def hermite_expansion(activation: str, k_max: int, *, scale: float = 1, dps: int = 30,
+                      **params: object) -> HermiteExpansion:
     """Hermite coefficients with their error bounds and method; cached per arguments.
 
     In the example, c_1 of tanh at s = 1 is E[tanh'(Z)] by Stein's identity; the
@@ -85,11 +87,11 @@ def hermite_expansion(name: str, k_max: int, *, scale: float = 1, dps: int = 30,
     check_order("k_max", k_max)
     scale = check_scale(scale)
     check_dps(dps)
-    activation(name, **params)  # validates name and parameter values before caching
-    return _expansion(name, _freeze(params), k_max, scale, dps)
+    _activation(activation, **params)  # validates activation and parameter values before caching
+    return _expansion(activation, _freeze(params), k_max, scale, dps)
 
 
-def hermite_coefficients(name: str, k_max: int, *, scale: float = 1, dps: int = 30, **params: object) -> tuple:
+def hermite_coefficients(activation: str, k_max: int, *, scale: float = 1, dps: int = 30, **params: object) -> tuple:
     r"""c_k = E[sigma(scale Z) He_k(Z)], k = 0..k_max, as mpmath numbers correct to ``dps`` digits.
 
     He_k are the probabilists' Hermite polynomials, Z ~ N(0, 1). Exact closed
@@ -99,7 +101,7 @@ def hermite_coefficients(name: str, k_max: int, *, scale: float = 1, dps: int = 
     >>> [mpmath.nstr(c, 10) for c in hermite_coefficients("relu", 3, dps=20)]
     ['0.3989422804', '0.5', '0.3989422804', '0.0']
     """
-    return hermite_expansion(name, k_max, scale=scale, dps=dps, **params).coefficients
+    return hermite_expansion(activation, k_max, scale=scale, dps=dps, **params).coefficients
 
 
 
@@ -120,9 +122,6 @@ class HermiteCoefficients:
         """c_k(s) for k = 0..min(k_max, 3), as a SymPy tuple (None where no closed form exists)."""
         import sympy as sp
 
-        from ._errors import UnknownName
-        from ._gaussian import split_parameters
-
         own = split_parameters(self.activation, params)[1] if params else {}
         own.pop("slope", None)
         try:
@@ -139,8 +138,6 @@ class HermiteCoefficients:
         return self._values(params, dps, 1)
 
     def _values(self, params, dps: int, which: int) -> tuple:
-        from ._gaussian import split_parameters
-
         scales, own = split_parameters(self.activation, params)
         out = []
         for scale in scales:

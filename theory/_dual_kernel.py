@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from ._activations import activation
+from ._activations import activation as _activation
 from ._coefficients import check_dps, check_scale, hermite_expansion, parameter_values
 from ._domain import Interval
 from ._errors import InvalidArgument, UnknownName
@@ -71,28 +71,28 @@ def _check_derivative(derivative: object) -> int:
 
 
 def _poly_degree(name: str, params: dict) -> int:
-    act = activation(name, **params)
-    degree = sp.degree(act.expr, activation("identity").expr)
+    act = _activation(name, **params)
+    degree = sp.degree(act.expr, _activation("identity").expr)
     return int(degree) if degree.is_finite else 0  # the zero polynomial has degree -oo
 
 
-def dual_kernel_expr(name: str, derivative: int = 0, **params: object) -> sp.Expr:
+def dual_kernel_expr(activation: str, derivative: int = 0, **params: object) -> sp.Expr:
     """The closed form of the dual kernel in ``s`` and ``rho`` (and ``slope``), where one exists.
 
     >>> dual_kernel_expr("erf")
     2*asin(2*rho*s**2/(2*s**2 + 1))/pi
     """
     j = _check_derivative(derivative)
-    activation(name, **params)
-    if (name, j) in _FORMS:
-        return _FORMS[(name, j)]
-    if name in _POLYNOMIALS:
-        n = _poly_degree(name, params)
-        c = [hermite_coefficient_expr(name, k, **params) for k in range(n + 1)]
+    _activation(activation, **params)
+    if (activation, j) in _FORMS:
+        return _FORMS[(activation, j)]
+    if activation in _POLYNOMIALS:
+        n = _poly_degree(activation, params)
+        c = [hermite_coefficient_expr(activation, k, **params) for k in range(n + 1)]
         if j == 0:
             return sp.expand(sum(c[k] ** 2 * rho**k / sp.factorial(k) for k in range(n + 1)))
         return sp.expand(sum((c[k + 1] / s) ** 2 * rho**k / sp.factorial(k) for k in range(n)))
-    raise UnknownName("activation with a closed-form dual kernel", name,
+    raise UnknownName("activation with a closed-form dual kernel", activation,
                       sorted({n for n, _ in _FORMS} | set(_POLYNOMIALS)))
 
 
@@ -108,7 +108,7 @@ class KernelValue:
 _RHO = Interval(-1.0, 1.0)
 
 
-def dual_kernel(name: str, rho_value: float, *, scale: float = 1, derivative: int = 0, dps: int = 30,
+def dual_kernel(activation: str, rho_value: float, *, scale: float = 1, derivative: int = 0, dps: int = 30,
                 method: str = "auto", **params: object) -> KernelValue:
     """E[sigma^(j)(u) sigma^(j)(v)] for Var u = Var v = scale^2, corr(u, v) = ``rho_value``, j = ``derivative``.
 
@@ -124,22 +124,22 @@ def dual_kernel(name: str, rho_value: float, *, scale: float = 1, derivative: in
     _RHO.validate("rho", rho_value)
     scale = check_scale(scale)
     check_dps(dps)
-    act = activation(name, **params)
+    act = _activation(activation, **params)
     r = float(rho_value)
-    if (name, j) in _SINGULAR_AT_ONE and abs(r) == 1:
+    if (activation, j) in _SINGULAR_AT_ONE and abs(r) == 1:
         raise InvalidArgument("rho", r, "in (-1, 1) for the derivative kernel of step/sign (point masses)")
     if method not in ("auto", "series"):
         raise InvalidArgument("method", method, "'auto' or 'series'")
-    if method == "auto" and ((name, j) in _FORMS or name in _POLYNOMIALS):
-        value, error = evaluate_with_error(dual_kernel_expr(name, j, **params),
+    if method == "auto" and ((activation, j) in _FORMS or activation in _POLYNOMIALS):
+        value, error = evaluate_with_error(dual_kernel_expr(activation, j, **params),
                                            {s: scale, rho: r, **parameter_values(act.params)}, dps=dps)
         return KernelValue(value, error, "closed form (SymPy)")
-    if (name, j) in _SINGULAR_AT_ONE and method == "series":
-        raise InvalidArgument("method", method, f"'auto' for the derivative kernel of {name} "
+    if (activation, j) in _SINGULAR_AT_ONE and method == "series":
+        raise InvalidArgument("method", method, f"'auto' for the derivative kernel of {activation} "
                               "(E[sigma'(sZ)^2] is infinite, so the series has no tail bound)")
     if abs(r) == 1 and method == "auto":
         return _diagonal(act, j, r, scale, dps)
-    return _series(name, act, params, j, r, scale, dps)
+    return _series(activation, act, params, j, r, scale, dps)
 
 
 def _kernel_integrand(act, j: int):

@@ -31,7 +31,8 @@ def evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, float], *, dps: int) -> m
         raise InvalidArgument("dps", dps, "an integer >= 5")
     free = expr.free_symbols - set(values)
     if free:
-        raise InvalidArgument("values", sorted(map(str, values)), f"a value for every free symbol {sorted(map(str, free))}")
+        raise InvalidArgument("values", sorted(map(str, values)),
+                              f"a value for every free symbol {sorted(map(str, free))}")
     symbols = list(values)
     func = sp.lambdify(symbols, expr, modules="mpmath")
     with mpmath.workdps(dps + GUARD_DIGITS):

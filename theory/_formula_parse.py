@@ -199,7 +199,8 @@ class _Parser:
         while tok := self.at("*", "/"):
             self.take()
             rhs = self.unary()
-            value = self.build(tok, sp.Mul, value, rhs) if tok[1] == "*" else self.build(tok, lambda a, b: a / b, value, rhs)
+            value = (self.build(tok, sp.Mul, value, rhs) if tok[1] == "*"
+                     else self.build(tok, lambda a, b: a / b, value, rhs))
         return value
 
     def unary(self) -> sp.Expr:

@@ -25,16 +25,17 @@ from typing import Callable, Mapping
 import mpmath
 import sympy as sp
 
-from ._activations import activation, activation_parameters
+from ._activations import activation as _activation
+from ._activations import split_parameters
 from ._coefficients import check_dps, check_scale, hermite_expansion, parameter_values
-from ._domain import POSITIVE
+from ._derivatives import derivative_function
 from ._dual_kernel import KernelValue, dual_kernel, dual_kernel_expr, rho
 from ._errors import InvalidArgument, UnknownName
 from ._evaluate import GUARD_DIGITS, evaluate_with_error
 from ._hermite import hermite_coefficient_expr, s
 
 __all__ = ["s", "PARAMETER_SYMBOLS", "QUANTITIES", "gaussian_moment", "gaussian_moment_value",
-           "gaussian_integrand", "GaussianMoment", "split_parameters"]
+           "gaussian_integrand", "GaussianMoment"]
 
 #: Names of the Gaussian moments.
 QUANTITIES = ("mean", "mean_derivative", "mean_second_derivative", "second_moment", "variance_derivative")
@@ -73,8 +74,8 @@ def _closed(name: str, quantity: str, frozen: tuple) -> sp.Expr:
     return sp.simplify(dual_kernel_expr(name, 1, **params).subs(rho, 1) - mu**2)
 
 
-def gaussian_moment(name: str, quantity: str, **params: object) -> sp.Expr:
-    """The closed form of ``quantity`` for activation ``name``, in :data:`s` (and ``slope``).
+def gaussian_moment(activation: str, quantity: str, **params: object) -> sp.Expr:
+    """The closed form of ``quantity`` for ``activation``, in :data:`s` (and ``slope``).
 
     >>> gaussian_moment("leaky_relu", "second_moment")
     s**2*(slope**2 + 1)/2
@@ -84,20 +85,20 @@ def gaussian_moment(name: str, quantity: str, **params: object) -> sp.Expr:
     sqrt(2)/(2*sqrt(pi)*s)
     """
     _check_quantity(quantity)
-    activation(name, **params)  # validates the name and the parameters
-    return _closed(name, quantity, _structural(params))
+    _activation(activation, **params)  # validates the activation and the parameters
+    return _closed(activation, quantity, _structural(params))
 
 
-def gaussian_moment_value(name: str, quantity: str, *, scale: float = 1, dps: int = 30,
+def gaussian_moment_value(activation: str, quantity: str, *, scale: float = 1, dps: int = 30,
                           **params: object) -> KernelValue:
     """``quantity`` at ``scale`` with an error bound: the closed form where one exists, else quadrature."""
     _check_quantity(quantity)
-    scale, act = check_scale(scale), activation(name, **params)
+    scale, act = check_scale(scale), _activation(activation, **params)
     check_dps(dps)
     try:
-        expr = gaussian_moment(name, quantity, **params)
+        expr = gaussian_moment(activation, quantity, **params)
     except UnknownName:
-        return _numeric(name, quantity, scale, dps, params)
+        return _numeric(activation, quantity, scale, dps, params)
     value, error = evaluate_with_error(expr, {s: scale, **parameter_values(act.params)}, dps=dps)
     return KernelValue(value, error, "closed form (SymPy)")
 
@@ -131,8 +132,6 @@ def gaussian_integrand(act, quantity: str, backend: str) -> Callable:
         if act.kinks:
             raise InvalidArgument("activation", act.name, "an activation without kinks (sigma'' would carry a "
                                   "point mass that an integrand cannot represent)")
-        from ._vectorised import derivative_function
-
         return derivative_function(act.name, 2, backend=backend, **dict(act.params))
     f = act.numpy if backend == "numpy" else act.mpmath
     if quantity == "mean":
@@ -140,16 +139,6 @@ def gaussian_integrand(act, quantity: str, backend: str) -> Callable:
     if quantity == "mean_derivative":
         return act.numpy_derivative if backend == "numpy" else act.mpmath_derivative
     return lambda v: f(v) * f(v)
-
-
-def split_parameters(name: str, params: Mapping[str, object]) -> tuple[tuple[float, ...], dict[str, object]]:
-    """Split a claim's parameters into the scales ``s`` (as a tuple) and the activation's own."""
-    if "s" not in params:
-        raise InvalidArgument("parameters", sorted(params), "a mapping with the scale 's'")
-    scales = params["s"] if isinstance(params["s"], tuple) else (params["s"],)
-    POSITIVE.validate("s", scales)
-    own = {k: params[k] for k in activation_parameters(name) if k in params}
-    return tuple(float(v) for v in scales), own
 
 
 @dataclass(frozen=True)

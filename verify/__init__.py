@@ -15,7 +15,7 @@ import importlib
 
 #: public name -> the module defining it. Imports are lazy (PEP 562): ``import verify`` costs
 #: nothing until a name is used, so the pytest plugin, loaded by every pytest run, is free when
-#: inert; the built-in claims are registered on the registry's first use.
+#: inert; the packs' claims are registered on the registry's first use.
 _EXPORTS = {
     "InvalidArgument": "theory",
     "NoConvergence": "theory",
@@ -40,8 +40,15 @@ _EXPORTS = {
     "get": "._registry",
     "register": "._registry",
     "select": "._registry",
-    "report_dict": "._report",
-    "write_report": "._report",
+    "report_dict": ".report",
+    "write_report": ".report",
+    "Derivation": "._pack",
+    "ENTRY_POINT_GROUP": "._pack",
+    "Pack": "._pack",
+    "installed_packs": "._pack",
+    "EstimatorSpec": "._claims_file_estimators",
+    "Estimator": "._protocols",
+    "Prediction": "._protocols",
     "RunResult": "._run",
     "per_claim_rate": "._run",
     "run": "._run",

@@ -39,6 +39,7 @@ from ._budget import budget as lookup_budget
 from ._claim import Claim, Kind
 from ._compare import Comparison, compare
 from ._interval import check_ranges, compare_interval, explain_interval
+from ._protocols import errors_of
 from ._verdict import FAIL, INCONCLUSIVE, Verdict, decide, explain
 
 __all__ = ["check", "claim_key", "DEFAULT_FALSE_FAIL_RATE", "DEFAULT_FALSE_PASS_RATE"]
@@ -82,8 +83,7 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
     if not all(mpmath.isfinite(mpmath.mpf(p)) for p in predicted):
         return _verdict(claim, FAIL, f"the prediction is not finite: {tuple(map(str, predicted))}", [], seed,
                         plan.name, false_fail_rate, start, needed=None)
-    errors = getattr(claim.prediction, "errors", None)
-    prediction_error = tuple(errors(claim.values, dps=claim.dps)) if errors else None
+    prediction_error = errors_of(claim.prediction, claim.values, dps=claim.dps)
     if claim.kind is Kind.EXACT:
         sizes, alpha_look = (None,), false_fail_rate
     else:

@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
-from typing import Callable, Mapping
+from typing import Mapping
 
 from theory import Interval, InvalidArgument
+
+from ._protocols import Estimator, Prediction, ShowsExpression, is_deterministic
 
 __all__ = ["Kind", "Provenance", "Parameter", "Claim"]
 
@@ -103,8 +105,10 @@ class Claim:
     provenance : :class:`Provenance`.
     parameters : name -> :class:`Parameter` (value and domain).
     prediction : ``prediction(values, *, dps) -> tuple`` of predicted values
-        (of (lo, hi) ranges for an interval claim).
-    estimator : ``estimator(values, *, rng, n, dps) -> numerics.Estimate``.
+        (of (lo, hi) ranges for an interval claim); see :class:`verify.Prediction` for
+        what else it may declare (its closed form, its own error bound).
+    estimator : ``estimator(values, *, rng, n, dps) -> numerics.Estimate``; see
+        :class:`verify.Estimator` (``deterministic = True`` for a bound without sampling).
     kind : :class:`Kind`.
     resolution : the relative discrepancy the claim must be able to detect
         (absolute where the prediction is 0); for an interval claim, the
@@ -116,16 +120,16 @@ class Claim:
         scale_floor); with the default 0, an exactly zero prediction is measured on
         the absolute scale 1. A positive floor lets a numerically computed
         structural zero (1e-60 instead of 0) be compared absolutely.
-    illustrations : callables ``f(values) -> picture data`` (a ``numerics.Spectrum``,
-        a tuple of them, or a ``(numerics.PhaseGrid, boundary)`` pair) drawn in the report.
+    illustrations : callables ``f(values) -> picture data`` (a ``numerics.lowrank.Spectrum``,
+        a tuple of them, or a ``(numerics.lowrank.PhaseGrid, boundary)`` pair) drawn in the report.
     """
 
     id: str
     title: str
     provenance: Provenance
     parameters: Mapping[str, Parameter]
-    prediction: Callable = field(repr=False)
-    estimator: Callable = field(repr=False)
+    prediction: Prediction = field(repr=False)
+    estimator: Estimator = field(repr=False)
     kind: Kind
     resolution: float
     dps: int = 30
@@ -179,11 +183,10 @@ class Claim:
     def spends_rate(self) -> bool:
         """Statistical claims, and interval claims whose estimator is not declared ``deterministic`` (an interval
         claim decided against a deterministic bound has no false-fail probability to allot)."""
-        if self.kind is Kind.INTERVAL and getattr(self.estimator, "deterministic", False):
+        if self.kind is Kind.INTERVAL and is_deterministic(self.estimator):
             return False
         return self.kind.spends_rate
 
     def formula(self) -> str | None:
         """The predicted closed form as text, when the prediction exposes one."""
-        expression = getattr(self.prediction, "expression", None)
-        return str(expression(self.values)) if expression else None
+        return str(self.prediction.expression(self.values)) if isinstance(self.prediction, ShowsExpression) else None

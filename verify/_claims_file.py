@@ -7,7 +7,7 @@ claims"; ``examples/claims.toml``)::
     id = "user.relu.second_moment"
     title = "E[relu(sZ)^2] = s^2/2"
     kind = "statistical"                 # statistical | exact | interval
-    estimator = "gaussian_expectation"   # see ESTIMATORS
+    estimator = "gaussian_expectation"   # the estimators are listed below
     integrand = "max(s*Z, 0)^2"
     prediction = "s^2/2"
     resolution = 0.01
@@ -35,7 +35,8 @@ from theory import (REAL, FormulaPrediction, FormulaRange, Interval, InvalidArgu
                     parse_formula)
 
 from ._claim import Claim, Kind, Parameter, Provenance
-from ._claims_file_estimators import ESTIMATORS, SETUP_FIELDS, EstimatorSpec
+from ._claims_file_estimators import EstimatorSpec
+from ._pack import estimators
 from ._interval import check_ranges
 from ._registry import claims as registered
 
@@ -73,7 +74,8 @@ class _Lines:
         self.headers = [i + 1 for i, line in enumerate(self.lines) if re.match(r"^\s*\[\[\s*claim\s*\]\]", line)]
 
     def of(self, index: int, *keys: str) -> int:
-        """The line of ``keys`` (a path like parameters, s) in claim ``index``; each key is searched after its parent."""
+        """The line of ``keys`` (a path like parameters, s) in claim ``index``; each key is searched after its
+        parent."""
         line = self.headers[index] if index < len(self.headers) else 1
         end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
         for key in keys:
@@ -232,10 +234,11 @@ def _claim(t: _Table) -> Claim:
     unknown = sorted(set(t.table) - set(CLAIM_FIELDS))
     if unknown:
         raise t.error(f"unknown field {unknown[0]!r}; allowed: {', '.join(CLAIM_FIELDS)}", unknown[0])
-    name = t.get("estimator", str, f"one of {', '.join(ESTIMATORS)}")
-    if name not in ESTIMATORS:
-        raise t.error(f"unknown estimator {name!r}; allowed: {', '.join(ESTIMATORS)}", "estimator")
-    spec = ESTIMATORS[name]
+    known = estimators()
+    name = t.get("estimator", str, f"one of {', '.join(known)}")
+    if name not in known:
+        raise t.error(f"unknown estimator {name!r}; allowed: {', '.join(known)}", "estimator")
+    spec = known[name]
     kind = t.get("kind", str, "a kind")
     if kind not in spec.kinds:
         raise t.error(f"estimator {name!r} supports kind {' or '.join(spec.kinds)}, got {kind!r}", "kind")
@@ -270,9 +273,9 @@ def _claim(t: _Table) -> Claim:
 def _estimator(t: _Table, spec: EstimatorSpec, symbols: tuple[str, ...]):
     formula = _formula(t, spec.formula_field, symbols + spec.variables)
     setup = t.get("setup", dict, "a table", {})
-    unknown = sorted(set(setup) - set(SETUP_FIELDS))
+    unknown = sorted(set(setup) - set(spec.setup_fields))
     if unknown:
-        raise t.error(f"unknown key {unknown[0]!r}; allowed: {', '.join(SETUP_FIELDS)}", "setup", unknown[0])
+        raise t.error(f"unknown key {unknown[0]!r}; allowed: {', '.join(spec.setup_fields)}", "setup", unknown[0])
     breakpoints = t.get("breakpoints", list, "a list of numbers (Z values)", [])
     for b in breakpoints:
         _number(t, b, ("breakpoints",))
@@ -280,7 +283,8 @@ def _estimator(t: _Table, spec: EstimatorSpec, symbols: tuple[str, ...]):
         return spec.build(formula, t.table)
     except VerifierError as exc:  # an unknown activation is an UnknownName, a bad weights name an InvalidArgument
         key = getattr(exc, "name", None) or getattr(exc, "what", None)
-        keys = (spec.formula_field,) if key == "statistic" else ("setup", key) if key in SETUP_FIELDS else ("setup",)
+        keys = ((spec.formula_field,) if key == spec.formula_field else ("setup", key) if key in spec.setup_fields
+                else ("setup",))
         raise t.error(str(exc), *keys) from None
 
 
@@ -335,7 +339,8 @@ def load_claims(path: str | Path) -> tuple[Claim, ...]:
     extra = sorted(set(data) - {"claim"})
     if extra:
         line = next((i + 1 for i, s in enumerate(lines.lines) if s.lstrip().startswith(extra[0])), 1)
-        raise ClaimsFileError(str(path), line, f"unknown top-level key {extra[0]!r}; a claims file holds [[claim]] tables")
+        raise ClaimsFileError(str(path), line,
+                              f"unknown top-level key {extra[0]!r}; a claims file holds [[claim]] tables")
     tables = data.get("claim")
     if not isinstance(tables, list) or not tables:
         raise ClaimsFileError(str(path), 1, "no [[claim]] tables; see examples/claims.toml")
@@ -343,11 +348,13 @@ def load_claims(path: str | Path) -> tuple[Claim, ...]:
     loaded: dict[str, Claim] = {}
     for index, table in enumerate(tables):
         if not isinstance(table, dict):
-            raise ClaimsFileError(str(path), lines.of(index), f"claim #{index + 1} must be a [[claim]] table, got {table!r}")
+            raise ClaimsFileError(str(path), lines.of(index),
+                                  f"claim #{index + 1} must be a [[claim]] table, got {table!r}")
         t = _Table(str(path), lines, index, table)
         claim = _claim(t)
         if claim.id in loaded or claim.id in builtin:
-            raise t.error(f"id {claim.id!r} is already {'declared above' if claim.id in loaded else 'a built-in claim'}",
+            raise t.error(f"id {claim.id!r} is already "
+                          f"{'declared above' if claim.id in loaded else 'a built-in claim'}",
                           "id")
         loaded[claim.id] = claim
     return tuple(loaded.values())

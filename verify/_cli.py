@@ -14,16 +14,17 @@ import os
 import sys
 from typing import Sequence
 
-from theory import REGIME_SCALINGS, REGIME_WEIGHTS, InvalidArgument, VerifierError, derive_lowrank
+from theory import InvalidArgument, VerifierError
 
 from ._budget import BUDGETS
 from ._check import DEFAULT_FALSE_FAIL_RATE
 from ._claim import Claim
 from ._claims_file import claims_file_record, load_claims
+from ._pack import derivation, derivations
 from ._registry import get, select
-from ._report import prepare_directory, write_report
 from ._run import run
 from ._verdict import Verdict
+from .report import prepare_directory, write_report
 
 __all__ = ["main"]
 
@@ -89,19 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--claims-file", metavar="FILE", action="append", default=[],
                    help=_FILE_HELP + "; with it, only the files' claims run (--match selects among them)")
     d = sub.add_parser("derive", help="derive a family's regimes symbolically (exponents, boundaries)")
-    d.add_argument("family", choices=["lowrank"])
-    d.add_argument("--scaling", choices=list(REGIME_SCALINGS), default="ntk")
-    d.add_argument("--activation", default="relu", help="an activation of the library (default relu)")
-    d.add_argument("--weights", choices=list(REGIME_WEIGHTS), default="isotropic")
-    d.add_argument("--target-mean", choices=["0", "nonzero"], default="0", help="E[y] = 0 or not (default 0)")
-    d.add_argument("--latex", action="store_true", help="print LaTeX instead of plain text")
+    families = d.add_subparsers(dest="family", required=True, metavar="family")
+    for name, spec in derivations().items():
+        spec.add_arguments(families.add_parser(name, help=spec.help))
     return parser
 
 
 def _derive(args: argparse.Namespace) -> int:
-    regime = derive_lowrank(args.scaling, args.activation, args.weights, args.target_mean == "nonzero")
-    print("\n".join(regime.lines(latex=args.latex)))
-    return 0
+    return derivation(args.family).run(args)
 
 
 def _apply(claims: tuple[Claim, ...], assignments: list[tuple[str, object]]) -> tuple[Claim, ...]:
@@ -176,7 +172,8 @@ def _run(args: argparse.Namespace) -> int:
         mdd = f"{v.min_detectable:.3g}" if v.min_detectable is not None else "-"
         print(f"{v.claim.id:{width}s}  {v.outcome:12s}  {mdd:>10s}  {v.claim.resolution:>10.3g}")
     counts = ", ".join(f"{n} {o}" for o, n in result.counts().items())
-    print(f"{counts} in {result.seconds:.1f} s (seed {result.seed}, budget {result.budget}); report: {paths['markdown']}")
+    print(f"{counts} in {result.seconds:.1f} s (seed {result.seed}, budget {result.budget}); "
+          f"report: {paths['markdown']}")
     if result.interrupted:
         print(f"interrupted after {len(result.verdicts)} of {result.selected} claims", file=sys.stderr)
         return 130

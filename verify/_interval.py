@@ -96,7 +96,8 @@ def compare_interval(ranges: tuple[tuple[float, float], ...], estimate: Estimate
                      resolution: float) -> IntervalComparison:
     """Confidence intervals of ``estimate`` at level ``alpha`` (split evenly over components) against ``ranges``."""
     if len(ranges) != len(estimate.value):
-        raise InvalidArgument("prediction", len(ranges), f"as many ranges as the estimate has values ({len(estimate.value)})")
+        raise InvalidArgument("prediction", len(ranges),
+                              f"as many ranges as the estimate has values ({len(estimate.value)})")
     lower, upper = confidence_bounds(estimate, alpha / len(ranges))
     degenerate = ""
     if estimate.statistical and estimate.successes is None and any(float(se) == 0 for se in estimate.std_error):

@@ -26,7 +26,7 @@ rate of the whole selection, split over its statistical and interval claims by
 
 Outcomes: PASS passes; FAIL fails, and the failure shows the evidence
 (prediction, estimate and confidence interval per component, samples, seed,
-rates; :func:`verify._evidence.evidence_text`) instead of a traceback;
+rates; :func:`verify.report._evidence.evidence_text`) instead of a traceback;
 INCONCLUSIVE is a skip with the verdict's reason; a claim whose check raises a
 :class:`verify.VerifierError` fails with that one line. Passing and skipped
 items carry the evidence as a report section (``pytest -rA`` shows it).
@@ -124,7 +124,8 @@ def _settings(config: pytest.Config) -> _Settings:
     else:
         chosen = {c.id: c for c in _select(verify, pattern, verify.claims() + loaded)}
     claims = tuple(chosen.values())
-    source = " and ".join(([f"--claims {pattern!r}"] if pattern is not None else []) + [f"--claims-file {f}" for f in files])
+    source = " and ".join(([f"--claims {pattern!r}"] if pattern is not None else [])
+                          + [f"--claims-file {f}" for f in files])
     return _Settings(claims, seed, budget, rate, verify.per_claim_rate(claims, rate), source)
 
 
@@ -201,7 +202,7 @@ class ClaimItem(pytest.Item):
 
     def runtest(self) -> None:
         import verify
-        from verify._evidence import evidence_text
+        from .report._evidence import evidence_text
 
         s = self.config.stash[_SETTINGS]
         try:

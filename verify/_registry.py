@@ -1,4 +1,8 @@
-"""The registry of claims: register, list, look up and select by pattern."""
+"""The registry of claims: register, list, look up and select by pattern.
+
+The packs' claims (:func:`verify._pack.packs`) are registered on the registry's first use, so ``import verify``
+stays cheap (the pytest plugin imports it).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import re
 from theory import InvalidArgument, UnknownName
 
 from ._claim import Claim
+from ._pack import packs
 
 __all__ = ["register", "claims", "get", "select"]
 
@@ -16,11 +21,16 @@ _LOADED = False
 
 
 def _load_catalogue() -> None:
-    """Register the built-in claims on first use (``import verify`` stays cheap: the pytest plugin imports it)."""
+    """Register every pack's claims on first use; a claim outside its pack's families is an error."""
     global _LOADED
     if not _LOADED:
         _LOADED = True
-        from . import _catalogue  # noqa: F401  (importing it registers the built-in claims)
+        for pack in packs():
+            for claim in pack.claims():
+                if not pack.owns(claim.id):
+                    raise InvalidArgument(f"claim id of pack {pack.name!r}", claim.id,
+                                          f"an id in the pack's families ({', '.join(pack.families)})")
+                register(claim)
 
 
 _PATTERN = re.compile(r"^[a-z0-9_.*?\[\]!-]+$")
@@ -68,5 +78,6 @@ def select(pattern: str | None, among: tuple[Claim, ...] | None = None) -> tuple
         chosen = [c for c in pool if c.id == pattern or c.id.startswith(pattern.rstrip(".") + ".")]
     if not chosen:
         prefixes = sorted({c.id.split(".")[0] + ".*" for c in pool})
-        raise InvalidArgument("pattern", pattern, f"a pattern matching at least one claim (families: {', '.join(prefixes)})")
+        raise InvalidArgument("pattern", pattern,
+                              f"a pattern matching at least one claim (families: {', '.join(prefixes)})")
     return tuple(chosen)

@@ -111,7 +111,8 @@ def test_integrated_autocorrelation_time_per_component_and_constant():
 def test_covariance_components_broadcasts_over_chains():
     mean = np.array([[1.0, 2.0], [0.0, 1.0]])
     second = np.array([[[2.0, 2.0], [2.0, 5.0]], [[1.0, 0.0], [0.0, 1.0]]])
-    np.testing.assert_array_equal(covariance_components(mean, second), [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 0.0]]])
+    np.testing.assert_array_equal(covariance_components(mean, second),
+                                  [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 0.0]]])
 
 
 def test_exported():

@@ -5,13 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from numerics import (
-    GRADIENT_NORMS,
-    FormulaExpectationMC,
-    FormulaExpectationQuad,
-    GradientNorms,
-    Setup,
-)
+from numerics.lowrank import GRADIENT_NORMS, GradientNorms, Setup
+from numerics import FormulaExpectationMC, FormulaExpectationQuad
 from numerics._arrays import draw_seeds
 from theory import InvalidArgument, NoConvergence, VerifierError, parse_formula
 

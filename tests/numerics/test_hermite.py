@@ -27,7 +27,8 @@ def test_derivative_quadrature_gives_the_coefficients_of_sigma_prime():
 def test_dual_kernel_mc_is_reproducible_and_unbiased():
     rng = lambda: np.random.default_rng(np.random.SeedSequence(3))  # noqa: E731
     params = {"s": 1.0, "rho": (0.0, 0.5, 0.9)}
-    a, b = numerics.DualKernelMC("erf")(params, rng=rng(), n=200_000), numerics.DualKernelMC("erf")(params, rng=rng(), n=200_000)
+    a, b = (numerics.DualKernelMC("erf")(params, rng=rng(), n=200_000),
+            numerics.DualKernelMC("erf")(params, rng=rng(), n=200_000))
     assert a == b
     exact = theory.DualKernel("erf")(params, dps=20)
     for v, p, se in zip(a.value, exact, a.std_error):

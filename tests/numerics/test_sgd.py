@@ -1,4 +1,5 @@
-"""Covers numerics/_sgd.py and its loop numerics/_sgd_engine.py: reproducibility, chunking, exact stationary laws, bad input.
+"""Covers numerics/_sgd.py and its loop numerics/_sgd_engine.py: reproducibility, chunking, exact stationary laws, bad
+input.
 
 Statistical checks compare with an exact value at a stated false-fail rate (Student-t quantile of the
 jackknife over chains, Bonferroni over components); identities hold to a rounding bound.
@@ -85,27 +86,32 @@ def _t(rate, dof, components=1):
 
 def test_online_1d_stationary_variance_matches_the_exact_recursion():
     # s' = E(1 - eta x^2)^2 s + eta^2 sigma2 lam with x^2 = lam z^2: E(1 - eta x^2)^2 = 1 - 2 eta lam + 3 eta^2 lam^2,
-    # so s = eta sigma2 / (2 - 3 eta lam). Start at 0: s_k = s (1 - rho^k), rho = 0.83, so 200 steps of burn-in leave 6e-17.
+    # so s = eta sigma2 / (2 - 3 eta lam). Start at 0: s_k = s (1 - rho^k), rho = 0.83, so 200 steps of burn-in
+    # leave 6e-17.
     lam, eta, sigma2 = 1.0, 0.1, 1.0
-    moments = OnlineLinearSGD(lam=[lam], eta=eta, batch=1, sigma2=sigma2).run(2048, rng=_rng(1), burn_in=200, steps=2000)
+    moments = OnlineLinearSGD(lam=[lam], eta=eta, batch=1, sigma2=sigma2).run(
+        2048, rng=_rng(1), burn_in=200, steps=2000)
     stat = chain_statistic(moments, lambda mean, second: second[0])
     assert abs(stat.value[0] - eta * sigma2 / (2 - 3 * eta * lam)) < _t(1e-6, stat.dof) * stat.std_error[0]
 
 
 def test_online_stationary_variances_match_the_note_formula():
-    # Our note section 3.6: s_i = (eta/B) K / (2 - eta (1 + 1/B) lam_i), K = sigma2 / (1 - (eta/B) sum_j lam_j/(2 - ...)).
+    # Our note section 3.6: s_i = (eta/B) K / (2 - eta (1 + 1/B) lam_i),
+    # K = sigma2 / (1 - (eta/B) sum_j lam_j/(2 - ...)).
     lam, eta, b, sigma2 = np.array([1.0, 0.5, 0.25]), 0.2, 2, 1.0
     d = 2 - eta * (1 + 1 / b) * lam
     s = (eta / b) * sigma2 / (1 - (eta / b) * np.sum(lam / d)) / d
     moments = OnlineLinearSGD(lam=lam, eta=eta, batch=b, sigma2=sigma2).run(2048, rng=_rng(2), burn_in=400, steps=1500)
-    stat = chain_statistic(moments, lambda mean, second: np.concatenate([np.diag(second), second[np.triu_indices(3, 1)]]))
+    stat = chain_statistic(moments,
+                           lambda mean, second: np.concatenate([np.diag(second), second[np.triu_indices(3, 1)]]))
     truth = np.concatenate([s, np.zeros(3)])                          # S is diagonal in the eigenbasis of Sigma
     assert np.all(np.abs(stat.value - truth) < _t(1e-6, stat.dof, 6) * stat.std_error)
 
 
 @pytest.mark.parametrize("replacement", [True, False])
 def test_finite_data_mean_deviation_is_zero(replacement):
-    # E[minibatch gradient] = H delta for uniform batches (with or without replacement), so E delta_k = 0 from delta_0 = 0.
+    # E[minibatch gradient] = H delta for uniform batches (with or without replacement), so E delta_k = 0 from
+    # delta_0 = 0.
     X, y = _dataset()
     model = FiniteDataSGD(X, y, eta=0.05, batch=2, replacement=replacement)
     stat = chain_statistic(model.run(1024, rng=_rng(4), burn_in=0, steps=400), lambda mean, second: mean)
@@ -114,7 +120,8 @@ def test_finite_data_mean_deviation_is_zero(replacement):
 
 def _finite_stationary(X, r, eta, b):
     """Exact stationary S of finite-data SGD with replacement (our note section 3.6), as an N^2 x N^2 linear solve:
-    eta (HS + SH) - eta^2 [(1 - 1/B) HSH + (1/(BM)) sum_mu (x_mu^T S x_mu) x_mu x_mu^T] = eta^2 X^T diag(r^2) X / (BM)."""
+    eta (HS + SH) - eta^2 [(1 - 1/B) HSH + (1/(BM)) sum_mu (x_mu^T S x_mu) x_mu x_mu^T]
+    = eta^2 X^T diag(r^2) X / (BM)."""
     m, n = X.shape
     H, eye = X.T @ X / m, np.eye(n)
     outer = np.einsum("mi,mj->mij", X, X).reshape(m, n * n)
@@ -161,7 +168,8 @@ def test_full_batch_without_replacement_is_gradient_descent():
     moments = model.run(3, rng=_rng(), burn_in=0, steps=k, start=model.minimiser + d0)
     exact = np.linalg.matrix_power(np.eye(n) - eta * model.hessian, k) @ d0
     # Forward error of k steps, each two length-(M or N) dot products and an update (Higham's gamma_n):
-    bound = 10 * k * (m + n) * EPS * max(1.0, eta * np.sum(X**2) / m) * (np.abs(d0).max() + np.abs(model.minimiser).max())
+    bound = (10 * k * (m + n) * EPS * max(1.0, eta * np.sum(X**2) / m)
+             * (np.abs(d0).max() + np.abs(model.minimiser).max()))
     assert np.abs(moments.final - model.minimiser - exact).max() < bound
     assert np.array_equal(model.hessian, X.T @ X / m)
     np.testing.assert_allclose(model.minimiser, np.linalg.lstsq(X, y, rcond=None)[0], rtol=0, atol=0)
@@ -219,7 +227,7 @@ def test_record_callable_gets_states_and_start_is_a_state():
 
 def test_divergence_raises_no_convergence():
     X, y = _dataset()
-    X[0] *= 12                                  # one sample with |x|^2 ~ 1000: eta |x|^2 >> 2 although eta lambda_max(H) = 1
+    X[0] *= 12  # one sample with |x|^2 ~ 1000: eta |x|^2 >> 2 although eta lambda_max(H) = 1
     eta = 1 / np.linalg.eigvalsh(X.T @ X / 12)[-1]
     model = FiniteDataSGD(X, y, eta=eta, batch=1)
     assert eta * np.sum(X[0] ** 2) > 4

@@ -1,5 +1,5 @@
-"""Covers theory/_vectorised.py and theory/_moment_predictions.py: vectorised derivatives and moments,
-concatenated moment predictions and zeros by parity."""
+"""Covers theory/_derivatives.py, theory/_vectorised.py and theory/lowrank/_moments.py: vectorised derivatives and
+moments, concatenated moment predictions and zeros by parity."""
 
 import mpmath
 import numpy as np
@@ -133,19 +133,19 @@ def test_moment_function_broadcasts_constants():
 
 def test_gaussian_moments_concatenate_quantity_by_quantity():
     quantities = ("mean_derivative", "variance_derivative", "mean_second_derivative")
-    pred = theory.GaussianMoments("erf", quantities)
+    pred = theory.lowrank.GaussianMoments("erf", quantities)
     params = {"s": (0.5, 2.0)}
     parts = [theory.GaussianMoment("erf", q) for q in quantities]
     assert pred(params, dps=20) == tuple(v for p in parts for v in p(params, dps=20))
     assert pred.errors(params, dps=20) == tuple(e for p in parts for e in p.errors(params, dps=20))
     assert pred.expression(params) == sp.Tuple(*(p.expression(params) for p in parts))
-    assert theory.GaussianMoments("tanh", ("mean_derivative",)).expression() is None
+    assert theory.lowrank.GaussianMoments("tanh", ("mean_derivative",)).expression() is None
 
 
 @pytest.mark.parametrize("name,quantity", [("erf", "mean"), ("erf", "mean_second_derivative"), ("tanh", "mean"),
                                            ("cos", "mean_derivative"), ("gaussian", "mean_derivative")])
 def test_vanishing_by_parity_predicts_zeros_that_hold(name, quantity):
-    pred = theory.VanishingByParity(name, quantity)
+    pred = theory.lowrank.VanishingByParity(name, quantity)
     assert pred({"s": (0.3, 1.0, 4.0)}, dps=30) == (0, 0, 0)
     assert pred.expression() == 0
     for scale in (0.3, 4.0):
@@ -159,7 +159,7 @@ def test_vanishing_by_parity_predicts_zeros_that_hold(name, quantity):
 ])
 def test_vanishing_by_parity_refuses_what_parity_does_not_force(name, quantity):
     with pytest.raises(theory.InvalidArgument, match="`quantity`"):
-        theory.VanishingByParity(name, quantity)
+        theory.lowrank.VanishingByParity(name, quantity)
 
 
 @pytest.mark.parametrize(("name", "x"), [("sigmoid", -800.0), ("softplus", 800.0), ("silu", -800.0)])

@@ -62,7 +62,7 @@ def test_a_wrong_user_claim_fails_with_prediction_estimate_and_interval(tmp_path
     claim = load_claims(path)[0]
     verdict = verify.check(claim, seed=0)
     assert verdict.outcome == verify.FAIL
-    from verify._evidence import evidence_text
+    from verify.report._evidence import evidence_text
     text = evidence_text(verdict)
     assert "predicted 0.438" in text and "estimate 0.39" in text and "confidence interval [" in text
 
@@ -81,12 +81,14 @@ def test_malicious_formula_is_rejected_at_its_line_and_nothing_runs(tmp_path):
     ('prediction = "s/sqrt(2*pi)"', 'prediction = "s/sqrt(2*pi"', 7, ["end of formula"]),
     ('prediction = "s/sqrt(2*pi)"', 'prediction = "s.real"', 7, ["unexpected character '.'"]),
     ('prediction = "s/sqrt(2*pi)"', 'prediction = "(lambda: s)()"', 7, ["unknown symbol 'lambda'"]),
-    ('kind = "statistical"\n', 'kind = "statistical"\ntitel = "x"\n', 5, ["unknown field 'titel'", "allowed: id, title"]),
+    ('kind = "statistical"\n', 'kind = "statistical"\ntitel = "x"\n', 5,
+     ["unknown field 'titel'", "allowed: id, title"]),
     ('resolution = 0.02\n', '', 1, ["missing field 'resolution'", "required fields: id, title"]),
     ('estimator = "gaussian_expectation"', 'estimator = "gaussian"', 5, ["unknown estimator 'gaussian'",
                                                                          "gaussian_expectation_quad, gradient_norms"]),
     ('kind = "statistical"', 'kind = "exact"', 4, ["supports kind statistical or interval"]),
-    ('values = [1.0, 2.0], domain = [0, inf]', 'values = [-1.0, 2.0], domain = [0, inf]', 12, ["outside its domain [0, inf)"]),
+    ('values = [1.0, 2.0], domain = [0, inf]', 'values = [-1.0, 2.0], domain = [0, inf]', 12,
+     ["outside its domain [0, inf)"]),
     ('values = [1.0, 2.0], domain = [0, inf]', 'value = "1"', 12, ["must be a finite number"]),
     ('prediction = "s/sqrt(2*pi)"', 'prediction = "log(s - 1)"', 7, ["real finite value"]),
     ('provenance = { source = "derived" }', 'provenance = { source = "paper" }', 9, ["arxiv, version and locator"]),
@@ -181,8 +183,9 @@ def test_a_claim_entry_that_is_not_a_table_is_a_clean_error(tmp_path):
 
 def test_sweep_ends_are_exactly_as_written(tmp_path):
     # 0.1 * (1.7 / 0.1) ** 1 is 1.7000000000000002 in float64; the declared end must be kept exactly
-    claims = load_claims(_write(tmp_path, GOOD.replace("s = { values = [1.0, 2.0], domain = [0, inf] }",
-                                           's = { from = 0.1, to = 1.7, num = 7, spacing = "log", domain = [0.1, 1.7] }')))
+    claims = load_claims(_write(tmp_path, GOOD.replace(
+        "s = { values = [1.0, 2.0], domain = [0, inf] }",
+        's = { from = 0.1, to = 1.7, num = 7, spacing = "log", domain = [0.1, 1.7] }')))
     s = claims[0].values["s"]
     assert s[0] == 0.1 and s[-1] == 1.7 and len(s) == 7
 
@@ -190,7 +193,8 @@ def test_sweep_ends_are_exactly_as_written(tmp_path):
 @pytest.mark.parametrize("old, new, words", [
     ("resolution = 0.02", "resolution = 0.02\ndps = 100000", ["at most 1000"]),
     ("resolution = 0.02", "resolution = 0.02\nn_start = 100000000", ["at most 1048576"]),
-    ('prediction = "s/sqrt(2*pi)"', 'prediction = "max(s, s+1, s+2, s+3, s+4, s+5, s+6, s+7, s+8)"', ["2 to 8 arguments"]),
+    ('prediction = "s/sqrt(2*pi)"', 'prediction = "max(s, s+1, s+2, s+3, s+4, s+5, s+6, s+7, s+8)"',
+     ["2 to 8 arguments"]),
 ])
 def test_the_work_a_file_may_ask_for_is_bounded(tmp_path, old, new, words):
     err = _error(tmp_path, GOOD.replace(old, new))

@@ -82,11 +82,12 @@ def test_unwritable_report_directory_is_refused_before_any_work():
 
 
 def test_a_closed_pipe_is_not_an_internal_error():
-    proc = subprocess.Popen([sys.executable, "-m", "verify", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    proc.stdout.readline()
-    proc.stdout.close()
-    stderr = proc.stderr.read().decode()
-    proc.wait(timeout=60)
+    with subprocess.Popen([sys.executable, "-m", "verify", "list"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as proc:  # the context closes both pipes
+        proc.stdout.readline()
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        proc.wait(timeout=60)
     assert "internal error" not in stderr and "Traceback" not in stderr
 
 

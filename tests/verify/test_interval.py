@@ -41,7 +41,8 @@ def test_a_frequency_at_the_range_end_is_never_passed_and_rarely_failed():
 
 
 def test_a_false_band_claim_passes_at_most_at_the_rate():
-    """truth 0.3 just outside [0.31, 0.5]: PASS (a false pass) at most at the rate, with t intervals from 8 replicates."""
+    """truth 0.3 just outside [0.31, 0.5]: PASS (a false pass) at most at the rate, with t intervals from 8
+    replicates."""
     claim, rate = interval(((0.31, 0.5),), Replicates(0.3, 0.05), n_start=8), 0.2
     outcomes = [verify.check(claim, seed=s, budget="quick", false_fail_rate=rate).outcome for s in range(300)]
     assert outcomes.count(verify.PASS) <= stats.binom.ppf(1 - SLACK, 300, rate / 2)

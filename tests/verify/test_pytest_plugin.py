@@ -110,7 +110,8 @@ def test_a_wrong_claim_fails_with_prediction_estimate_and_interval(pytester, use
 def test_an_inconclusive_claim_is_skipped_with_its_reason(pytester, user_claims):
     result = pytester.runpytest("--claims=user.tiny", "--claims-budget=quick", "-rs", *NO_CACHE)
     result.assert_outcomes(skipped=1)
-    result.stdout.fnmatch_lines(["SKIPPED [[]1[]] verify-claims::user.tiny.x: INCONCLUSIVE: no significant discrepancy (*), "
+    result.stdout.fnmatch_lines(["SKIPPED [[]1[]] verify-claims::user.tiny.x: INCONCLUSIVE: "
+                                 "no significant discrepancy (*), "
                                  "but the minimum detectable discrepancy * exceeds the resolution 1e-05"])
 
 
@@ -137,9 +138,11 @@ def test_same_seed_same_evidence_and_another_seed_other_numbers(pytester):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--claims=nomatch.x"], "ERROR: --claims: `pattern` must be a pattern matching at least one claim*got 'nomatch.x'"),
+    (["--claims=nomatch.x"],
+     "ERROR: --claims: `pattern` must be a pattern matching at least one claim*got 'nomatch.x'"),
     (["--claims=tests/verify"], "ERROR: --claims: `pattern` must be a glob*(a path? write --claims=PATTERN*"),
-    (["--claims", "--claims-budget=huge"], "ERROR: --claims-budget must be one of quick, standard, thorough, got 'huge'"),
+    (["--claims", "--claims-budget=huge"],
+     "ERROR: --claims-budget must be one of quick, standard, thorough, got 'huge'"),
     (["--claims", "--claims-seed=-1"], "ERROR: --claims-seed must be a non-negative integer, got '-1'"),
     (["--claims", "--claims-seed=x"], "ERROR: --claims-seed must be a non-negative integer, got 'x'"),
     (["--claims", "--claims-false-fail-rate=1"], "ERROR: --claims-false-fail-rate must be a probability in (0, 1)*"),

@@ -1,0 +1,144 @@
+r"""The two-layer network f(x) = gamma_m a^T sigma(W x), its losses and its input-weight gradient.
+
+Scaling: gamma_m = 1/sqrt(m) (``"ntk"``), 1/m (``"mf"``) or a given positive
+number. Losses (r_i = dl/df at (f(x_i), y_i), the residue):
+
+* ``"mse"``: l = (f - y)^2 / 2, r = f - y (the 1/2 convention is ours);
+* ``"logistic"``: labels y in {-1, +1}, l = log(1 + e^(-y f)), r = -y sigmoid(-y f).
+
+:func:`loss_gradient` is Proposition 2.1 of arXiv 2510.01303 as recovered in our
+note (section 2.1): G = (gamma_m / n) X^T [(r a^T) o sigma'(X W^T)] (d x m).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
+
+import numpy as np
+from scipy.special import expit
+
+from theory import POSITIVE, InvalidArgument, UnknownName, activations, derivative_function
+from theory import activation as library_activation
+
+from .._arrays import as_matrix, as_vector, check_count
+
+__all__ = ["LOSSES", "SCALINGS", "Loss", "loss", "scaling_factor", "Network", "network"]
+
+SCALINGS = ("ntk", "mf")
+
+
+def scaling_factor(scaling: str | float, m: int) -> float:
+    """gamma_m for ``scaling`` = "ntk" (1/sqrt m), "mf" (1/m) or a positive number (used as is)."""
+    m = check_count("m", m)
+    if isinstance(scaling, str):
+        if scaling not in SCALINGS:
+            raise UnknownName("scaling", scaling, [*SCALINGS, "a positive number"])
+        return m**-0.5 if scaling == "ntk" else 1.0 / m
+    POSITIVE.validate("scaling", scaling)
+    if not np.isfinite(scaling):
+        raise InvalidArgument("scaling", scaling, "'ntk', 'mf' or a finite positive number")
+    return float(scaling)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A per-sample loss l(f, y) with its first (residue) and second derivatives in f."""
+
+    name: str
+    value: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    residual: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    curvature: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    check_labels: Callable[[np.ndarray], None] = lambda y: None
+
+
+def _binary(y: np.ndarray) -> None:
+    if not np.all(np.abs(y) == 1):
+        bad = y[np.abs(y) != 1][0]
+        raise InvalidArgument("y", f"a label {float(bad)!r}", "labels in {-1, +1} for the logistic loss",
+                              hint="map 0/1 labels to 2 y - 1")
+
+
+LOSSES = {
+    "mse": Loss("mse", lambda f, y: 0.5 * (f - y) ** 2, lambda f, y: f - y, lambda f, y: np.ones_like(f)),
+    "logistic": Loss("logistic", lambda f, y: np.logaddexp(0.0, -y * f), lambda f, y: -y * expit(-y * f),
+                     lambda f, y: expit(y * f) * expit(-y * f), _binary),
+}
+
+
+def loss(name: str) -> Loss:
+    """The :class:`Loss` named ``name`` ("mse" or "logistic")."""
+    if name not in LOSSES:
+        raise UnknownName("loss", name, list(LOSSES))
+    return LOSSES[name]
+
+
+@dataclass(frozen=True)
+class Network:
+    """f(x) = gamma a^T sigma(W x) with W (m x d) and a (m,); sigma from the activation library."""
+
+    W: np.ndarray
+    a: np.ndarray
+    activation: str
+    gamma: float
+    params: tuple = ()
+
+    @property
+    def m(self) -> int:
+        return self.W.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.W.shape[1]
+
+    def derivative(self, order: int) -> Callable[[np.ndarray], np.ndarray]:
+        """sigma^(order), almost everywhere (see :func:`theory.derivative_function`)."""
+        return derivative_function(self.activation, order, **dict(self.params))
+
+    @cached_property
+    def sigma(self) -> Callable:
+        return self.derivative(0)
+
+    @cached_property
+    def dsigma(self) -> Callable:
+        return self.derivative(1)
+
+    def preactivations(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.W.T
+
+    def output(self, X: np.ndarray) -> np.ndarray:
+        """f(x_i) for every row of X."""
+        return self.gamma * (self.sigma(self.preactivations(X)) @ self.a)
+
+    def check_data(self, X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+        X = as_matrix("X", X, (None, self.d))
+        return X, as_vector("y", y, X.shape[0])
+
+    def loss_value(self, X: np.ndarray, y: np.ndarray, loss_name: str = "mse") -> float:
+        """L(W) = (1/n) sum_i l(f(x_i), y_i)."""
+        X, y = self.check_data(X, y)
+        lo = loss(loss_name)
+        lo.check_labels(y)
+        return float(np.mean(lo.value(self.output(X), y)))
+
+    def loss_gradient(self, X: np.ndarray, y: np.ndarray, loss_name: str = "mse") -> np.ndarray:
+        """Proposition 2.1: (gamma/n) X^T [(r a^T) o sigma'(X W^T)], d x m."""
+        X, y = self.check_data(X, y)
+        lo = loss(loss_name)
+        lo.check_labels(y)
+        H = self.preactivations(X)
+        r = lo.residual(self.gamma * (self.sigma(H) @ self.a), y)
+        return (self.gamma / X.shape[0]) * (X.T @ (np.outer(r, self.a) * self.dsigma(H)))
+
+
+def network(W: object, a: object, *, activation: str, scaling: str | float = "ntk",
+            **params: object) -> Network:
+    """A checked :class:`Network`: W finite m x d, a of length m, a known activation and scaling."""
+    if activation not in activations():
+        raise UnknownName("activation", activation, list(activations()))
+    library_activation(activation, **params)
+    W = as_matrix("W", W)
+    a = as_vector("a", a, W.shape[0])
+    frozen = tuple(sorted(params.items()))
+    return Network(W, a, activation, scaling_factor(scaling, W.shape[0]), frozen)

@@ -1,0 +1,58 @@
+r"""Estimators of the ``wd`` claims (weight decay's stationary points and model merging; arXiv 2502.17340's setting,
+our note ``lowrank_bias_merging.md``). Deterministic: every network is trained from ``data_seed``, and every
+estimate carries a *bound*.
+
+Two kinds of bound appear (each derived by us; the proofs are in the docstrings):
+
+* **rounding**: first-order float64 error (Higham's ``gamma_k``) of the computed quantity, from the componentwise
+  magnitudes of :func:`numerics.wd._nets.gradient_magnitude`;
+* **a-posteriori stationarity**: GD never reaches a stationary point exactly, so an identity that holds at one is
+  checked at the trained point with the violation the measured regularised gradient ``g = G + c_reg lambda W``
+  permits. For ReLU nets the gradient at a single iterate does not vanish (GD hovers at kinks, note 3.2); there the
+  identities are taken over the window means of :class:`numerics.wd._nets.WindowStats`, whose exact GD bookkeeping
+  (``<W^t, g^t> = (||W^t||^2 - ||W^(t+1)||^2 + eta^2 ||g^t||^2) / (2 eta)``) makes the bound vanish as the window
+  grows and eta shrinks.
+
+A claim PASSes when its residual lies within the bound and the bound is below half its resolution: the identity is
+then resolved at that level at the trained point.
+
+This module holds the estimator class :class:`WdCheck` and the table :data:`WD_CHECKS` it looks names up in,
+assembled from the checks of each concept: stationary points (``_stationarity``, C1-C8), GD dynamics
+(``_dynamics``, C9-C11), low rank (``_low_rank``, C12-C15) and merging (``_merging``, C16-C20); the set-ups
+they train are in ``_setups``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from theory import InvalidArgument
+
+from .._estimate import Estimate
+from ._dynamics import DYNAMICS_CHECKS
+from ._low_rank import LOW_RANK_CHECKS
+from ._merging import MERGING_CHECKS
+from ._stationarity import STATIONARITY_CHECKS
+
+__all__ = ["WD_CHECKS", "WdCheck"]
+
+
+WD_CHECKS = {**STATIONARITY_CHECKS, **DYNAMICS_CHECKS, **LOW_RANK_CHECKS, **MERGING_CHECKS}
+
+
+@dataclass(frozen=True)
+class WdCheck:
+    """Estimator of a ``wd`` claim: ``WD_CHECKS[name](values, setups)``, an :class:`Estimate` with a bound.
+    ``setups`` pairs each value prefix with its architecture (shallow, shallow_trained_output, linear, relu)."""
+
+    name: str
+    setups: tuple = ()
+    deterministic = True   # bounds only: an interval claim decided by it spends no false-fail rate
+
+    def __post_init__(self) -> None:
+        if self.name not in WD_CHECKS:
+            raise InvalidArgument("name", self.name, f"one of {', '.join(sorted(WD_CHECKS))}")
+
+    def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps: int = 30) -> Estimate:
+        return WD_CHECKS[self.name](values, self.setups)

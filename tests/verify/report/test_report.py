@@ -1,0 +1,76 @@
+"""Covers verify/report/_report.py, _run.py and _environment.py: what a report must hold."""
+
+import dataclasses
+import json
+
+import verify
+
+from ..synthetic import exact, statistical
+
+CLAIM_FIELDS = {"id", "title", "provenance", "outcome", "predicted", "estimate", "std_error", "bound",
+                "n_samples", "seed", "dps", "min_detectable", "looks", "false_fail_rate", "reason"}
+RUN_FIELDS = {"seed", "budget", "false_fail_rate", "packages", "git", "counts", "started", "seconds"}
+
+
+def _result():
+    claims = [statistical(), statistical(predicted=(1.5,), id="synthetic.wrong"), exact(),
+              statistical(sigma=100.0, id="synthetic.noisy")]
+    return verify.run(claims, seed=4, budget="standard")
+
+
+def test_report_json_holds_every_required_field(tmp_path):
+    result = _result()
+    paths = verify.write_report(result, tmp_path)
+    data = json.loads(paths["json"].read_text())
+    assert RUN_FIELDS <= set(data["run"])
+    assert data["run"]["counts"] == {"PASS": 2, "FAIL": 1, "INCONCLUSIVE": 1}
+    assert data["run"]["false_fail_rate_per_claim"] == 1e-3 / 3  # three statistical claims
+    for c in data["claims"]:
+        assert CLAIM_FIELDS <= set(c)
+        assert (c["std_error"] is None) != (c["bound"] is None)
+    exact_record = next(c for c in data["claims"] if c["id"] == "synthetic.exact")
+    assert exact_record["n_samples"] is None and exact_record["dps"] == 30
+
+
+def test_markdown_has_table_evidence_and_plot(tmp_path):
+    paths = verify.write_report(_result(), tmp_path)
+    text = paths["markdown"].read_text()
+    assert "| `synthetic.wrong` | statistical | **FAIL** |" in text
+    assert "samples would resolve it" in text and "discrepancies.png" in text
+    assert paths["plot"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_interrupted_run_keeps_what_was_decided(tmp_path):
+    calls = []
+
+    def stop_after_one(verdict):
+        calls.append(verdict)
+        raise KeyboardInterrupt
+
+    result = verify.run([statistical(), exact()], seed=0, on_verdict=stop_after_one)
+    assert result.interrupted and len(result.verdicts) == 1 and len(calls) == 1
+    data = json.loads(verify.write_report(result, tmp_path)["json"].read_text())
+    assert data["run"]["interrupted"] is True and data["run"]["selected"] == 2
+
+
+def test_a_broken_claim_is_a_fail_in_the_report_and_the_run_goes_on(tmp_path):
+    import dataclasses
+
+    def broken(params, *, rng, n, dps=None):
+        raise TypeError("bug in the estimator")
+
+    nan_claim = dataclasses.replace(statistical(id="synthetic.nan"), prediction=lambda params, dps: (float("nan"),))
+    crash = dataclasses.replace(statistical(id="synthetic.crash"), estimator=broken)
+    result = verify.run([nan_claim, crash, statistical()], seed=0)
+    outcomes = {v.claim.id: (v.outcome, v.reason) for v in result.verdicts}
+    assert outcomes["synthetic.nan"][0] == verify.FAIL and "not finite" in outcomes["synthetic.nan"][1]
+    assert outcomes["synthetic.crash"] == (verify.FAIL, "the claim raised TypeError: bug in the estimator")
+    assert outcomes["synthetic.normal.mean"][0] == verify.PASS
+    data = json.loads(verify.write_report(result, tmp_path)["json"].read_text())  # allow_nan=False: raises on NaN
+    assert [c["outcome"] for c in data["claims"]] == ["FAIL", "FAIL", "PASS"]
+
+
+def test_a_multi_line_title_stays_on_one_markdown_line(tmp_path):
+    claim = dataclasses.replace(statistical(), title="first line\n# not a heading")
+    text = verify.write_report(verify.run([claim], seed=0), tmp_path)["markdown"].read_text()
+    assert "first line # not a heading" in text and "\n# not a heading" not in text

@@ -1,0 +1,213 @@
+"""Covers verify/_registry.py and every pack's claims (verify/packs/*/): the generic properties, run once over the
+registry, one test per claim (so pytest-xdist spreads them over the cores), in the manner of SciPy's battery of
+distribution tests.
+
+For every registered claim (``verify.claims()``), whatever its pack:
+
+* ``test_claim_is_well_formed``: parameter values in their domains, a formula and a title (the prediction is
+  evaluated once, by the check below, which asserts it finite, or ordered (lo, hi) ranges for an interval claim);
+* ``test_provenance_is_tagged``: a known source, a paper's statement with arXiv id, version and locator, and the
+  claim declared by the pack whose families hold its id (``pack.owns(claim.id)``);
+* ``test_exact_claim_passes_and_a_mutated_prediction_fails``: an exact claim PASSes, and its prediction moved by
+  ``MUTATION`` times its resolution FAILs;
+* ``test_statistical_claim_passes_at_the_standard_budget_and_a_mutated_prediction_fails``: the main job's verdict
+  (standard budget, the run's per-claim rate) is PASS, and the prediction moved by ``MUTATION`` times the
+  resolution FAILs;
+* ``test_interval_claim_passes_at_the_standard_budget_and_a_moved_range_fails``: the same PASS, and each claimed
+  range, moved until it lies just beyond the first look's confidence interval (or bound), FAILs at that look;
+* ``test_pictures_render``: each of a claim's illustrations draws, through its pack's renderer
+  (``verify.report.render``), to a PNG file (its signature, and over 10 kB: something was drawn).
+
+Cost: every claim's estimator runs once, as in the main job. A mutated or moved claim is checked by the same engine,
+at the same seed, budget and rate, but its estimator replays the estimates the passing check recorded (the looks a
+check of it would draw: same claim id, same streams), so the mutations add no simulation. They are bound to FAIL:
+a PASS look resolves the claim (its confidence radius, or bound, is below the resolution and the discrepancy below
+the radius), so a prediction moved by twice the resolution lies outside that look's interval. Pack-specific
+properties (a closed form or an implementation broken the way a regression would break it, a law mutated, the
+claims a paper's note lists) are in ``tests/verify/<pack>/``.
+"""
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import pytest
+
+import theory
+import verify
+from verify._interval import Ranges
+from verify._pack import packs   # not verify.packs: once the registry has loaded, that name is the subpackage
+from verify._protocols import is_deterministic
+from verify.report import render
+
+from .synthetic import Constant, mutated
+
+CLAIMS = verify.claims()
+IDS = [c.id for c in CLAIMS]
+EXACT = [c for c in CLAIMS if c.kind is verify.Kind.EXACT]
+STATISTICAL = [c for c in CLAIMS if c.kind is verify.Kind.STATISTICAL]
+INTERVAL = [c for c in CLAIMS if c.kind is verify.Kind.INTERVAL]
+ILLUSTRATED = [c for c in CLAIMS if c.illustrations]
+
+#: The pack whose ``claims()`` declared each claim id.
+DECLARED_BY = {c.id: pack for pack in packs() for c in pack.claims()}
+
+#: A mutated prediction is moved by this many times the claim's resolution (relative to the comparison scale).
+MUTATION = 2
+
+#: The false-fail rate `python -m verify run` gives each claim (its rate split over every rate-spending claim).
+RUN_RATE = verify.per_claim_rate(CLAIMS, verify.DEFAULT_FALSE_FAIL_RATE)
+
+#: How the main job checks each claim.
+STANDARD = {"seed": 0, "budget": "standard", "false_fail_rate": RUN_RATE}
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _by_id(claims):
+    return pytest.mark.parametrize("claim", claims, ids=[c.id for c in claims])
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Estimator: the estimates a verdict's looks recorded, by sample size (None for an exact claim's one look).
+
+    A claim whose check asks for a look the verdict did not take is an error here, not a fresh simulation.
+    """
+
+    estimates: Mapping
+    deterministic: bool
+
+    def __call__(self, values, *, rng=None, n=None, dps=None):
+        assert n in self.estimates, f"a look at n = {n} that the passing check did not take"
+        return self.estimates[n]
+
+
+def _replaying(claim, verdict, prediction=None):
+    """``claim`` with the prediction ``verdict`` compared against (or ``prediction``), its estimator replaying the
+    estimates of ``verdict``'s looks: checked at the verdict's seed, budget and rate, it sees what a check of it
+    would draw, without drawing."""
+    sizes = (None,) if claim.kind is verify.Kind.EXACT else verify.budget(verdict.budget).sample_sizes(claim.n_start)
+    estimates = {n: look.estimate for n, look in zip(sizes, verdict.looks)}
+    replay = Replay(estimates, is_deterministic(claim.estimator))
+    return dataclasses.replace(claim, estimator=replay, prediction=prediction or Constant(verdict.looks[0].predicted))
+
+
+def _moved(claimed, lower, upper):
+    """The range ``claimed`` translated until it lies just beyond the interval [lower, upper]: above it when its
+    lower end is finite, below it otherwise (its width kept)."""
+    assert math.isfinite(lower) and math.isfinite(upper), "an unbounded confidence interval"
+    lo, hi = claimed
+    gap = max(upper - lower, 1e-6 * max(1.0, abs(lower), abs(upper)))
+    if math.isfinite(lo):
+        start = upper + gap
+        return start, (start + (hi - lo) if math.isfinite(hi) else hi)
+    if math.isfinite(hi):
+        return lo, lower - gap
+    return upper + gap, upper + 2 * gap
+
+
+def test_ids_are_unique_and_the_families_are_complete():
+    assert len(IDS) == len(set(IDS))
+    for act in ("relu", "leaky_relu", "erf", "gelu"):
+        for q in ("mean_derivative", "second_moment"):
+            assert {f"gauss.{act}.{q}.quad", f"gauss.{act}.{q}.mc"} <= set(IDS)
+    for act in theory.activations():  # every activation's Hermite coefficients are checked
+        assert f"hermite.{act}.closed_form" in IDS or f"hermite.{act}.stein" in IDS
+    assert all(c.provenance.source == "derived" for c in CLAIMS if c.id.split(".")[0] in ("hermite", "kernel"))
+
+
+def test_the_battery_covers_every_claim_once():
+    assert sorted(c.id for c in EXACT + STATISTICAL + INTERVAL) == sorted(IDS)
+    assert set(DECLARED_BY) == set(IDS)
+
+
+@_by_id(CLAIMS)
+def test_claim_is_well_formed(claim):
+    """The prediction's values are checked where the claim is checked (its closed form can take seconds at the
+    claim's precision): finite in the exact and statistical tests, ordered ranges in the interval one."""
+    for name, p in claim.parameters.items():
+        p.domain.validate(name, p.value)
+    assert claim.formula() and claim.title
+
+
+def _assert_finite(predicted):
+    assert predicted and all(math.isfinite(float(v)) for v in predicted), predicted
+
+
+@_by_id(CLAIMS)
+def test_provenance_is_tagged(claim):
+    prov = claim.provenance
+    assert prov.source in ("paper", "derived", "observed") and prov.describe()
+    if prov.source == "paper":
+        assert prov.arxiv and prov.version and prov.locator
+    pack = DECLARED_BY[claim.id]
+    assert pack.owns(claim.id), f"{claim.id} lies outside pack {pack.name}'s families {pack.families}"
+    assert [p.name for p in packs() if p.owns(claim.id)] == [pack.name]
+
+
+@_by_id(EXACT)
+def test_exact_claim_passes_and_a_mutated_prediction_fails(claim):
+    """Exact claims spend no rate: one look against the estimator's bound."""
+    verdict = verify.check(claim)
+    assert verdict.outcome == verify.PASS, verdict.reason
+    _assert_finite(verdict.looks[0].predicted)
+    wrong = verify.check(mutated(_replaying(claim, verdict), MUTATION * claim.resolution))
+    assert wrong.outcome == verify.FAIL, wrong.reason
+
+
+@_by_id(STATISTICAL)
+def test_statistical_claim_passes_at_the_standard_budget_and_a_mutated_prediction_fails(claim):
+    """The main job's promise, one claim at a time: the run checks each claim with the run's per-claim rate on the
+    claim's own random stream, so this is the main job's verdict."""
+    verdict = verify.check(claim, **STANDARD)
+    assert verdict.outcome == verify.PASS, verdict.reason
+    _assert_finite(verdict.looks[0].predicted)
+    wrong = verify.check(mutated(_replaying(claim, verdict), MUTATION * claim.resolution), **STANDARD)
+    assert wrong.outcome == verify.FAIL, wrong.reason
+
+
+@_by_id(INTERVAL)
+def test_interval_claim_passes_at_the_standard_budget_and_a_moved_range_fails(claim):
+    """The main job's verdict, as for statistical claims (a deterministic estimator's bound decides at the first
+    look and spends no rate); then every range moved just past the first look's interval."""
+    verdict = verify.check(claim, **STANDARD)
+    assert verdict.outcome == verify.PASS, verdict.reason
+    first = verdict.looks[0]
+    assert first.predicted and all(lo <= hi and not math.isnan(lo + hi) for lo, hi in first.predicted)
+    moved = tuple(_moved(r, lo, hi) for r, lo, hi in zip(first.predicted, first.lower, first.upper))
+    wrong = verify.check(_replaying(claim, verdict, Ranges(moved, "moved past the estimate")), **STANDARD)
+    assert wrong.outcome == verify.FAIL and len(wrong.looks) == 1, wrong.reason
+
+
+@_by_id(ILLUSTRATED)
+def test_pictures_render(claim, tmp_path):
+    for k, illustrate in enumerate(claim.illustrations):
+        path = render(illustrate(claim.values), tmp_path / f"{claim.id}.{k}.png", title=claim.id)
+        assert path.read_bytes()[:8] == PNG_SIGNATURE and path.stat().st_size > 10_000, (claim.id, k)
+
+
+def test_run_gives_each_claim_the_verdict_check_gives_at_the_per_claim_rate():
+    chosen = verify.select("gauss.relu")
+    rate = verify.per_claim_rate(chosen, verify.DEFAULT_FALSE_FAIL_RATE)
+    for v in verify.run(chosen, seed=0, budget="quick").verdicts:
+        w = verify.check(v.claim, seed=0, budget="quick", false_fail_rate=rate)
+        assert (v.outcome, v.reason, v.false_fail_rate) == (w.outcome, w.reason, w.false_fail_rate)
+
+
+def test_get_and_select():
+    assert verify.get("gauss.relu.mean_derivative.mc").id == "gauss.relu.mean_derivative.mc"
+    with pytest.raises(KeyError, match="did you mean"):
+        verify.get("gauss.relu.mean_derivative.mcc")
+    assert {c.id for c in verify.select("gauss.relu")} == {i for i in IDS if i.startswith("gauss.relu.")}
+    assert len(verify.select("gauss.*.mc")) == len([i for i in IDS if i.startswith("gauss.") and i.endswith(".mc")])
+    assert len(verify.select("gauss.relu.*.mc")) == 2
+    for bad in ("", "gauss relu", "gauss.[relu", "nothing.*"):
+        with pytest.raises(theory.InvalidArgument, match="pattern"):
+            verify.select(bad)
+
+
+def test_registering_a_taken_id_is_an_error():
+    with pytest.raises(theory.InvalidArgument, match="already registered"):
+        verify.register(CLAIMS[0])

@@ -1,0 +1,66 @@
+"""What the engine asks of a claim's prediction and estimator, as declared protocols.
+
+A prediction is any callable ``(values, *, dps) -> tuple`` and an estimator any callable
+``(values, *, rng, n, dps) -> numerics.Estimate``; the optional abilities below are declared by
+implementing the method or attribute, and the engine asks for them only through the helpers here
+(:func:`expression_of`, :func:`errors_of`, :func:`is_deterministic`), never by probing names.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Protocol, runtime_checkable
+
+import numpy as np
+
+__all__ = ["Prediction", "Estimator", "ShowsExpression", "BoundsItsError", "DeclaresDeterminism",
+           "expression_of", "errors_of", "is_deterministic"]
+
+
+@runtime_checkable
+class Prediction(Protocol):
+    """The closed form: predicted values (or (lo, hi) ranges for an interval claim) at ``values``."""
+
+    def __call__(self, values: Mapping[str, object], *, dps: int) -> tuple: ...
+
+
+@runtime_checkable
+class Estimator(Protocol):
+    """The independent route: an ``Estimate`` from ``n`` samples (or a deterministic computation) drawn from ``rng``."""
+
+    def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int | None, dps: int): ...
+
+
+@runtime_checkable
+class ShowsExpression(Protocol):
+    """A prediction that can show its closed form (a SymPy expression or text) for the report."""
+
+    def expression(self, values: Mapping[str, object]) -> object: ...
+
+
+@runtime_checkable
+class BoundsItsError(Protocol):
+    """A prediction evaluated numerically that bounds its own error per component (added to the estimate's)."""
+
+    def errors(self, values: Mapping[str, object], *, dps: int) -> tuple: ...
+
+
+@runtime_checkable
+class DeclaresDeterminism(Protocol):
+    """An estimator that says whether it samples; ``deterministic = True`` means a bound, no false-fail rate."""
+
+    deterministic: bool
+
+
+def expression_of(prediction: object, values: Mapping[str, object]) -> object | None:
+    """The prediction's closed form at ``values``, or None when it shows none."""
+    return prediction.expression(values) if isinstance(prediction, ShowsExpression) else None
+
+
+def errors_of(prediction: object, values: Mapping[str, object], *, dps: int) -> tuple | None:
+    """The prediction's own error bound per component, or None when it declares none."""
+    return tuple(prediction.errors(values, dps=dps)) if isinstance(prediction, BoundsItsError) else None
+
+
+def is_deterministic(estimator: object) -> bool:
+    """True when the estimator declares that it does not sample."""
+    return isinstance(estimator, DeclaresDeterminism) and bool(estimator.deterministic)

@@ -1,0 +1,30 @@
+"""Pack ``lowrank``: the gradient of a two-layer network on spiked data is dominated by two rank-one terms
+(arXiv 2510.01303). Its closed forms are in :mod:`theory.lowrank`, its simulators and estimators in
+:mod:`numerics.lowrank`.
+
+Claims: the exact identities of the decomposition G = S1 + S12 + S2 + E, the gradients of the regularizers, the
+Gaussian moments behind the residue spike (``_claims``); the paper's figure statements, scaling laws and
+regularizer effects (``_regimes``). Pictures: gradient spectra and alignment phase grids. Claims files get the
+``gradient_norms`` estimator; ``python -m verify derive lowrank`` prints the derived regimes.
+"""
+
+from numerics.lowrank import PhaseGrid, Spectrum
+
+from verify._pack import Pack
+
+from . import _claims, _regimes
+from ._derive import DERIVATION
+from ._estimators import GRADIENT_NORMS_SPEC
+from ._pictures import phase_pair_png, spectra_png
+
+__all__ = ["PACK"]
+
+PACK = Pack(
+    name="lowrank",
+    title="Low-rank gradients of two-layer networks on spiked data (arXiv 2510.01303)",
+    families=("lowrank",),
+    claims=lambda: (*_claims.claims(), *_regimes.claims()),
+    pictures={Spectrum: spectra_png, PhaseGrid: phase_pair_png},
+    estimators=(GRADIENT_NORMS_SPEC,),
+    derivation=DERIVATION,
+)

@@ -1,0 +1,210 @@
+"""The per-claim plot of the HTML report: the last look per component, and the convergence over the looks.
+
+Drawn from a claim's report record (``report_dict``), with matplotlib into one
+reused figure. Statistical and exact claims show relative discrepancies with
+their radii (the resolution band shaded); interval claims show confidence
+intervals against the claimed range.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from contextlib import contextmanager
+
+from .._verdict import FAIL, INCONCLUSIVE, PASS
+
+__all__ = ["ClaimPlots", "claim_plots", "number", "DPI"]
+
+DPI = 75
+
+_COLOUR = {PASS: "tab:green", FAIL: "tab:red", INCONCLUSIVE: "tab:orange"}
+_CLIP = 1e100  # plotted values are clipped here (a discrepancy may be recorded as large as 1e300)
+
+
+def number(x: object, digits: int = 3) -> str:
+    """A number for a label or a table cell: ``-`` for None, ``inf``/``-inf``, else ``digits`` significant digits."""
+    if x is None:
+        return "-"
+    v = float(x)
+    return "inf" if v == math.inf else ("-inf" if v == -math.inf else f"{v:.{digits}g}")
+
+
+def _clip(x: object) -> float:
+    return max(min(float(x), _CLIP), -_CLIP)
+
+
+def _limits(values: list[float], res: float | None = None) -> tuple[float, float]:
+    """Symmetric limits around 0 holding ``values``, and the +-``res`` band unless it dwarfs them."""
+    ext = max([abs(v) for v in values] + [0.0])
+    if res is not None and (ext == 0 or res <= 10 * ext):
+        ext = max(ext, res)
+    ext = ext or 1.0
+    return -1.15 * ext, 1.15 * ext
+
+
+def _span(values: list[float]) -> tuple[float, float]:
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    pad = 0.08 * (hi - lo) or 0.05 * max(abs(lo), 1.0)
+    return lo - pad, hi + pad
+
+
+def _ranges(look: dict) -> list[tuple[float, float]]:
+    return [(-math.inf if lo is None else float(lo), math.inf if hi is None else float(hi))
+            for lo, hi in look["predicted"]]
+
+
+def _ends(look: dict, name: str, default: float) -> list[float]:
+    return [default if x is None else float(x) for x in look[name]]
+
+
+#: Components beyond this many are drawn in one colour, with numbered (not labelled) rows.
+_NAMED = 8
+
+
+def _rows(ax, labels: list[str]) -> None:
+    """One row per component, top to bottom: labelled when few, else numbered by a sparse locator."""
+    if len(labels) <= _NAMED:
+        ax.set_yticks(range(len(labels)), labels)
+    else:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(6, integer=True))
+        ax.set_ylabel("component")
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+
+
+def _colours(components: int, colour: str) -> list[str]:
+    return [f"C{k % 10}" for k in range(components)] if 1 < components <= _NAMED else [colour] * components
+
+
+def _spread(components: int) -> float:
+    """Factor between neighbouring components' sample sizes on a log axis (all of them within 40%)."""
+    return min(1.08, 1.4 ** (1 / max(components - 1, 1)))
+
+
+def _last_look(ax, record: dict, colour: str) -> None:
+    look = record["looks"][-1]
+    d, r = [_clip(x) for x in look["discrepancy"]], [_clip(x) for x in look["radius"]]
+    ks = list(range(len(d)))
+    ax.axvspan(-record["resolution"], record["resolution"], color="0.9", zorder=0)
+    ax.axvline(0, color="0.3", lw=0.8)
+    ax.hlines(ks, [a - b for a, b in zip(d, r)], [a + b for a, b in zip(d, r)], color=colour, lw=1)
+    ax.plot(d, ks, "o", ms=3, color=colour)
+    ax.set_xlim(_limits([a + b for a, b in zip(map(abs, d), r)], record["resolution"]))
+    _rows(ax, [f"[{k}] pred. {number(p, 4)}" for k, p in enumerate(record["predicted"])])
+    ax.set_xlabel("(estimate - prediction) / |prediction|")
+    ax.set_title("last look: estimate +- radius; shaded: +-resolution")
+
+
+def _convergence(ax, record: dict, colour: str) -> None:
+    looks, res = record["looks"], record["resolution"]
+    components, exact = len(looks[0]["discrepancy"]), looks[0]["n_samples"] is None
+    ax.axhspan(-res, res, color="0.9", zorder=0)
+    ax.axhline(0, color="0.3", lw=0.8)
+    samples = [look["n_samples"] for look in looks]
+    x, y, r, c = [], [], [], []
+    for k, ck in enumerate(_colours(components, colour)):
+        xk = [k] * len(looks) if exact else [n * _spread(components) ** k for n in samples]
+        yk = [_clip(look["discrepancy"][k]) for look in looks]
+        x, y, r, c = x + xk, y + yk, r + [_clip(look["radius"][k]) for look in looks], c + [ck] * len(looks)
+        if not exact and components <= _NAMED:
+            ax.plot(xk, yk, "o-", ms=3, lw=0.8, color=ck, label=f"[{k}]")
+    ax.vlines(x, [a - b for a, b in zip(y, r)], [a + b for a, b in zip(y, r)], colors=c, lw=1)
+    if exact or components > _NAMED:
+        ax.plot(x, y, "o", ms=3 if components <= _NAMED else 1.5, color=colour)
+    ax.set_ylim(_limits([abs(a) + b for a, b in zip(y, r)], res))
+    ax.set_ylabel("rel. discrepancy")
+    if exact:
+        ax.set_xlim(-0.8, components - 0.2)
+        ax.set_xlabel("component")
+        ax.set_title("exact claim: a single deterministic look")
+        return
+    _log_samples(ax, samples, components)
+    ax.set_title(f"convergence over {len(looks)} look(s)")
+    if 1 < components <= _NAMED:
+        ax.legend(fontsize=5.5, loc="upper right", ncol=2)
+
+
+def _interval_last(ax, record: dict, colour: str) -> None:
+    look = record["looks"][-1]
+    ranges, est = _ranges(look), [float(x) for x in look["estimate"]]
+    lower, upper = _ends(look, "lower", -math.inf), _ends(look, "upper", math.inf)
+    lo, hi = _span([x for pair in ranges for x in pair] + lower + upper + est)
+    ks = list(range(len(ranges)))
+    ax.hlines(ks, [max(a, lo) for a, _ in ranges], [min(b, hi) for _, b in ranges], color="0.85", lw=8)
+    ax.hlines(ks, [max(x, lo) for x in lower], [min(x, hi) for x in upper], color=colour, lw=1)
+    ax.plot(est, ks, "o", ms=3, color=colour)
+    ax.set_xlim(lo, hi)
+    _rows(ax, [f"[{k}] in [{number(a)}, {number(b)}]" for k, (a, b) in enumerate(ranges)])
+    ax.set_xlabel("estimate; grey: claimed range")
+    ax.set_title("last look: estimate and confidence interval")
+
+
+def _interval_convergence(ax, record: dict, colour: str) -> None:
+    looks = record["looks"]
+    ranges = _ranges(looks[-1])
+    values = [x for pair in ranges for x in pair]
+    for look in looks:
+        values += _ends(look, "lower", math.nan) + _ends(look, "upper", math.nan) + [float(x) for x in look["estimate"]]
+    lo, hi = _span(values)
+    samples = [look["n_samples"] or i + 1 for i, look in enumerate(looks)]
+    for k, ((a, b), ck) in enumerate(zip(ranges, _colours(len(ranges), colour))):
+        n = [x * _spread(len(ranges)) ** k for x in samples]
+        low = [max(look["lower"][k] if look["lower"][k] is not None else -math.inf, lo) for look in looks]
+        up = [min(look["upper"][k] if look["upper"][k] is not None else math.inf, hi) for look in looks]
+        ax.vlines(n, low, up, color=ck, lw=1)
+        ax.plot(n, [float(look["estimate"][k]) for look in looks], "o-", ms=3, lw=0.8, color=ck)
+        ax.axhspan(max(a, lo), min(b, hi), color=ck, alpha=0.15, zorder=0)
+    ax.set_ylim(lo, hi)
+    _log_samples(ax, samples, len(ranges))
+    ax.set_title(f"interval at each of {len(looks)} look(s); shaded: range")
+
+
+def _log_samples(ax, samples: list[int], components: int) -> None:
+    """A log axis of sample sizes spanning the looks (components drawn side by side)."""
+    ax.set_xscale("log")
+    ax.set_xlim(min(samples) / 1.5, max(samples) * _spread(components) ** (components - 1) * 1.5)
+    step = -(-len(samples) // 5)  # at most 5 labelled looks
+    ax.set_xticks(samples, [str(n) if i % step == 0 else "" for i, n in enumerate(samples)])
+    ax.set_xticks([], minor=True)
+    ax.set_xlabel("samples n (log scale)")
+
+
+class ClaimPlots:
+    """One reused 6.4 x 2.4 in figure: drawing ~100 small plots into it is several times faster than new figures."""
+
+    def __init__(self, plt) -> None:
+        self.plt = plt
+        self.fig, (self.left, self.right) = plt.subplots(1, 2, figsize=(6.4, 2.4))
+        self.fig.subplots_adjust(left=0.17, right=0.98, bottom=0.2, top=0.86, wspace=0.45)
+
+    def png(self, record: dict) -> bytes:
+        self.left.cla()
+        self.right.cla()
+        colour = _COLOUR.get(record["outcome"], "k")
+        if record["kind"] == "interval":
+            _interval_last(self.left, record, colour)
+            _interval_convergence(self.right, record, colour)
+        else:
+            _last_look(self.left, record, colour)
+            _convergence(self.right, record, colour)
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="png", dpi=DPI)
+        return buffer.getvalue()
+
+
+@contextmanager
+def claim_plots():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context({"font.size": 6.5, "axes.titlesize": 7}):
+        plots = ClaimPlots(plt)
+        try:
+            yield plots
+        finally:
+            plt.close(plots.fig)

@@ -1,0 +1,286 @@
+"""Reports of a run, all from one plain-data record (:func:`report_dict`).
+
+``report.json`` (machine-readable), ``report.md``, ``discrepancies.png`` and each
+claim's illustrations (``<claim id>.<k>.png``) are written here; the
+self-contained ``report.html`` (:mod:`verify.report._html`), ``junit.xml`` for CI test
+views (:mod:`verify.report._junit`) and the CI job summary ``summary.md``
+(:mod:`verify.report._summary`) live in their own modules. Every format records the
+run's provenance: package versions, git commit and dirty flag, seed, budget,
+false-fail rates, machine, start time and duration.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import mpmath
+
+from theory import InvalidArgument
+
+from ._environment import environment, machine_text
+from .._interval import IntervalComparison
+from .._run import RunResult, per_claim_rate
+from .._verdict import Verdict
+
+__all__ = ["write_report", "report_dict", "prepare_directory"]
+
+
+def _num(value: object, dps: int | None) -> float | str:
+    """A JSON number: floats stay floats; high-precision values become decimal strings with ``dps`` digits."""
+    if isinstance(value, mpmath.mpf):
+        return mpmath.nstr(value, dps or 15, strip_zeros=False)
+    v = float(value)
+    if not math.isfinite(v):
+        raise InvalidArgument("report value", v, "a finite number (a report never holds NaN or inf)")
+    return v
+
+
+def _opt(value: object) -> float | str | None:
+    return None if value is None else _num(value, None)
+
+
+def _nums(values, dps):
+    return [_num(v, dps) for v in values]
+
+
+def _predicted(last, dps):
+    """Predicted values, or (lo, hi) ranges of an interval claim (an infinite end is None)."""
+    if isinstance(last, IntervalComparison):
+        return [[None if math.isinf(x) else x for x in pair] for pair in last.predicted]
+    return _nums(last.predicted, dps)
+
+
+def _claim_record(v: Verdict) -> dict[str, object]:
+    claim, last = v.claim, v.comparison
+    est = last.estimate if last else None
+    dps = est.dps if est else None
+    record: dict[str, object] = {
+        "id": claim.id,
+        "title": claim.title,
+        "kind": claim.kind.value,
+        "provenance": {"text": claim.provenance.describe(), "source": claim.provenance.source,
+                       "arxiv": claim.provenance.arxiv, "version": claim.provenance.version,
+                       "locator": claim.provenance.locator, "note": claim.provenance.note},
+        "parameters": {k: list(p) if isinstance(p, tuple) else p for k, p in claim.values.items()},
+        "formula": claim.formula(),
+        "assumptions": list(claim.assumptions),
+        "outcome": v.outcome,
+        "reason": v.reason,
+        "resolution": claim.resolution,
+        "predicted": _predicted(last, claim.dps) if last else None,
+        "confidence_interval": ([list(last.lower), list(last.upper)] if isinstance(last, IntervalComparison)
+                                else None),
+        "estimate": _nums(est.value, dps) if est else None,
+        "std_error": _nums(est.std_error, None) if est and est.statistical else None,
+        "bound": _nums(est.bound, None) if est and not est.statistical else None,
+        "method": est.method if est else None,
+        "n_samples": est.n_samples if est else None,
+        "seed": v.seed,
+        "stream": list(est.seed) if est and est.seed else None,
+        "dps": claim.dps,
+        "estimate_dps": dps,
+        "min_detectable": _opt(v.min_detectable),
+        "relative_discrepancy": _opt(last.relative_discrepancy) if last else None,
+        "false_fail_rate": _num(v.false_fail_rate, None),
+        "alpha_spent": _num(v.alpha_spent, None),
+        "samples_needed": v.samples_needed,
+        "seconds": round(v.seconds, 4),
+        "looks": [_look(c) for c in v.looks],
+    }
+    return record
+
+
+def _ends(values) -> list[float | None]:
+    """Interval ends as floats; an infinite end is None."""
+    return [float(x) if math.isfinite(float(x)) else None for x in values]
+
+
+def _look(c) -> dict[str, object]:
+    """One sequential look: sample size, estimate and, per component, discrepancy and radius.
+
+    ``discrepancy`` and ``radius`` are relative to the prediction's scale (absolute for an
+    interval claim, which also records its confidence ``lower``/``upper`` ends and the ranges).
+    """
+    look: dict[str, object] = {
+        "n_samples": c.estimate.n_samples, "estimate": _nums(c.estimate.value, c.estimate.dps),
+        "error": _nums(c.estimate.error, None), "alpha": _num(c.alpha, None),
+        "relative_discrepancy": _num(c.relative_discrepancy, None),
+        "min_detectable": _num(c.relative_detectable, None),
+        "discrepancy": _nums(c.discrepancy, None),
+        "radius": _nums(c.radius, None) if not isinstance(c, IntervalComparison) else None}
+    if isinstance(c, IntervalComparison):
+        look.update(radius=_ends(c.radius), lower=_ends(c.lower), upper=_ends(c.upper), predicted=_predicted(c, None))
+    return look
+
+
+def report_dict(result: RunResult, *, claims_files: Sequence[Mapping[str, str]] = ()) -> dict[str, object]:
+    """Everything a report holds, as plain JSON-able data.
+
+    ``claims_files``: the records (path, SHA-256) of the user claims files that were run,
+    taken when they were read (:func:`verify._claims_file.claims_file_record`).
+    """
+    claims = [v.claim for v in result.verdicts]
+    return {
+        "run": {
+            "seed": result.seed, "budget": result.budget,
+            "false_fail_rate": result.false_fail_rate,
+            "false_fail_rate_per_claim": per_claim_rate(claims, result.false_fail_rate) if claims else None,
+            "false_pass_rate": result.false_pass_rate,
+            "error_control": "Bonferroni over statistical claims, Bonferroni alpha spending over a fixed "
+                             "schedule of doubling looks, Bonferroni over components",
+            "started": result.started, "seconds": round(result.seconds, 3),
+            "selected": result.selected, "interrupted": result.interrupted,
+            "counts": result.counts(),
+            **environment(),
+            **({"claims_files": [dict(f) for f in claims_files]} if claims_files else {}),
+        },
+        "claims": [_claim_record(v) for v in result.verdicts],
+    }
+
+
+def _markdown(data: dict[str, object], plot: str | None) -> str:
+    run = data["run"]
+    git = run["git"]
+    counts = ", ".join(f"{k} {v}" for k, v in run["counts"].items())
+    lines = [
+        "# Verification report", "",
+        f"- outcome counts: {counts}" + (" (**interrupted**)" if run["interrupted"] else ""),
+        f"- seed {run['seed']}, budget `{run['budget']}`, false-fail rate {run['false_fail_rate']:g} for the run "
+        f"({run['false_fail_rate_per_claim'] or 0:.3g} per statistical claim), "
+        f"false-pass rate {run['false_pass_rate']:g}",
+        f"- started {run['started']}, {run['seconds']:.1f} s; machine: {machine_text(run)}",
+        f"- git {git['commit'] or 'unknown'}{' (dirty)' if git['dirty'] else ''}; "
+        + ", ".join(f"{k} {v}" for k, v in run["packages"].items()),
+        *(["- claims files: " + ", ".join(f"`{f['path']}` (sha256 {f['sha256'][:12]})" for f in run["claims_files"])]
+          if run.get("claims_files") else []),
+        "",
+        "| claim | kind | outcome | rel. discrepancy | min. detectable | resolution | samples | seconds |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c in data["claims"]:
+        lines.append(f"| `{c['id']}` | {c['kind']} | **{c['outcome']}** | {_g(c['relative_discrepancy'])} | "
+                     f"{_g(c['min_detectable'])} | {c['resolution']:g} | {c['n_samples'] or '-'} | "
+                     f"{c['seconds']:.2f} |")
+    if plot:
+        lines += ["", f"![discrepancy in units of each claim's resolution]({plot})"]
+    lines += ["", "## Evidence", ""]
+    for c in data["claims"]:
+        error = c["std_error"] or c["bound"]
+        lines += [f"### `{c['id']}`: {c['outcome']}", "",
+                  " ".join(c["title"].split()), "",  # one line, whatever the title
+                  f"- provenance: {c['provenance']['text']}",
+                  f"- parameters: {c['parameters']}; formula: `{c['formula']}`",
+                  f"- predicted: {c['predicted']}",
+                  f"- estimate: {c['estimate']} ({'std. error' if c['std_error'] else 'bound'} {error}); {c['method']}",
+                  f"- {c['reason']}"
+                  + (f"; about {c['samples_needed']} samples would resolve it" if c["samples_needed"] else ""),
+                  f"- seed {c['seed']} (stream {c['stream']}), {c['n_samples'] or 'no'} samples, dps {c['dps']}, "
+                  f"false-fail rate {c['false_fail_rate']:.3g} allotted, {c['alpha_spent']:.3g} spent", ""]
+        lines += [f"![{c['id']}]({name})" for name in c.get("pictures", [])] + ([""] if c.get("pictures") else [])
+    return "\n".join(lines) + "\n"
+
+
+def _g(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3g}"
+
+
+def _plot(result: RunResult, path: Path) -> bool:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [v for v in result.verdicts if v.comparison]
+    if not rows:
+        return False
+    colours = {"PASS": "tab:green", "FAIL": "tab:red", "INCONCLUSIVE": "tab:orange"}
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.5))
+    for y, v in enumerate(rows):
+        c = v.comparison
+        for k, (d, r) in enumerate(zip(c.discrepancy, c.radius)):
+            unit = c.resolution
+            ax.errorbar(max(min(d / unit, 4), -4), y + 0.15 * (k - 1), xerr=min(r / unit, 4), fmt="o", ms=3,
+                        color=colours[v.outcome], capsize=2)
+    ax.axvspan(-1, 1, color="0.9", zorder=0)
+    ax.axvline(0, color="0.4", lw=0.8)
+    ax.set_yticks(range(len(rows)), [v.claim.id for v in rows], fontsize=7)
+    ax.set_xlim(-4.2, 4.2)
+    ax.set_xlabel("(estimate - prediction) / (resolution x |prediction|)   [bars: confidence radius; clipped at 4]",
+                  fontsize=8)
+    ax.set_title("Discrepancy per claim and component; shaded: within resolution")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def prepare_directory(directory: str | Path) -> Path:
+    """Create ``directory`` and check it is writable, before any work is done."""
+    out = Path(directory)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".verify-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise InvalidArgument("--report", str(directory), f"a writable directory ({exc.strerror or exc})") from None
+    return out
+
+
+def write_report(result: RunResult, directory: str | Path, *,
+                 claims_files: Sequence[Mapping[str, str]] = ()) -> dict[str, Path]:
+    """Write every report of ``result`` into ``directory``; returns the paths by format.
+
+    Keys: ``json`` (report.json), ``markdown`` (report.md), ``html`` (report.html, one
+    self-contained file), ``junit`` (junit.xml), ``summary`` (summary.md, for a CI job
+    summary) and ``plot`` (discrepancies.png, when some claim got a look).
+    """
+    out = prepare_directory(directory)
+    try:
+        return _write(result, out, claims_files)
+    except OSError as exc:
+        raise InvalidArgument("--report", str(directory), f"a writable directory ({exc.strerror or exc})") from None
+
+
+def _write(result: RunResult, out: Path, claims_files: Sequence[Mapping[str, str]]) -> dict[str, Path]:
+    data = report_dict(result, claims_files=claims_files)
+    paths = {"json": out / "report.json", "markdown": out / "report.md"}
+    paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
+    plot = out / "discrepancies.png"
+    has_plot = _plot(result, plot)
+    if has_plot:
+        paths["plot"] = plot
+    pictures = _pictures(result, out)
+    for record in data["claims"]:
+        record["pictures"] = pictures.get(record["id"], [])
+    paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
+    paths["markdown"].write_text(_markdown(data, plot.name if has_plot else None))
+    from ._html import write_html
+    from ._junit import write_junit
+    from ._summary import write_summary
+
+    paths["html"] = write_html(result, data, out, overview=plot.name if has_plot else None)
+    paths["junit"] = write_junit(result, data, out / "junit.xml")
+    paths["summary"] = write_summary(data, out / "summary.md")
+    return paths
+
+
+def _pictures(result: RunResult, out: Path) -> dict[str, list[str]]:
+    """Draw each claim's illustrations (data from numerics, at the claim's values) as ``<claim id>.<k>.png``."""
+    from ._pictures import render
+
+    drawn: dict[str, list[str]] = {}
+    for v in result.verdicts:
+        for k, illustrate in enumerate(v.claim.illustrations):
+            name = f"{v.claim.id}.{k}.png"
+            try:
+                render(illustrate(v.claim.values), out / name, title=v.claim.id)
+            except Exception as exc:  # noqa: BLE001  (a failed picture must not lose the report)
+                sys.stderr.write(f"picture {name} not drawn: {type(exc).__name__}: {exc}\n")
+                continue
+            drawn.setdefault(v.claim.id, []).append(name)
+    return drawn
