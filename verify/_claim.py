@@ -120,8 +120,8 @@ class Claim:
         scale_floor); with the default 0, an exactly zero prediction is measured on
         the absolute scale 1. A positive floor lets a numerically computed
         structural zero (1e-60 instead of 0) be compared absolutely.
-    illustrations : callables ``f(values) -> picture data`` (a ``numerics.lowrank.Spectrum``,
-        a tuple of them, or a ``(numerics.lowrank.PhaseGrid, boundary)`` pair) drawn in the report.
+    illustrations : callables ``f(values) -> picture data``, drawn in the report by the renderer the
+        claim's pack registered for the data's type (:attr:`verify.Pack.pictures`).
     """
 
     id: str
