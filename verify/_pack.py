@@ -7,7 +7,7 @@ the last one's ``__init__`` defines ``PACK = Pack(...)``.
 
 Built-in packs are listed once, in :data:`verify.packs.BUILTIN`; any installed distribution adds its own through
 the entry-point group :data:`ENTRY_POINT_GROUP` (``theory_verifier.packs``), whose value names a :class:`Pack` or a
-module defining ``PACK``. No core module names a pack: everything below is a lookup over :func:`packs`.
+module defining ``PACK``. No core module names a pack: everything below is a lookup over :func:`installed_packs`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from theory import InvalidArgument, UnknownName
 
 from ._claim import Claim
 from ._claims_file_estimators import GENERIC_ESTIMATORS, EstimatorSpec
+from .packs import BUILTIN
 
-__all__ = ["ENTRY_POINT_GROUP", "Derivation", "Pack", "packs", "installed_packs", "pack_of", "renderer", "estimators",
-           "derivations", "derivation"]
+__all__ = ["ENTRY_POINT_GROUP", "Derivation", "Pack", "installed_packs", "renderer", "estimators", "derivations",
+           "derivation"]
 
 #: The entry-point group through which installed distributions contribute packs.
 ENTRY_POINT_GROUP = "theory_verifier.packs"
@@ -96,8 +97,6 @@ def _as_pack(obj: object, where: str) -> Pack:
 
 
 def _discover() -> tuple[Pack, ...]:
-    from .packs import BUILTIN
-
     found = [_as_pack(importlib.import_module(f"{__package__}.packs.{name}"), f"verify.packs.{name}")
              for name in BUILTIN]
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -118,38 +117,31 @@ def _discover() -> tuple[Pack, ...]:
 _PACKS: tuple[Pack, ...] | None = None
 
 
-def packs() -> tuple[Pack, ...]:
-    """Every pack: the built-in ones in their listed order, then installed ones by entry-point name."""
+def installed_packs() -> tuple[Pack, ...]:
+    """Every pack: the built-in ones in their listed order, then installed ones by entry-point name.
+
+    Public as ``verify.installed_packs()`` (``verify.packs`` is the subpackage of the built-in packs)."""
     global _PACKS
     if _PACKS is None:
         _PACKS = _discover()
     return _PACKS
 
 
-#: The public spelling, ``verify.installed_packs()`` (``verify.packs`` is the subpackage of built-in packs).
-installed_packs = packs
-
-
-def pack_of(claim_id: str) -> Pack | None:
-    """The pack whose families hold ``claim_id`` (None for a claim outside every pack, a claims file's say)."""
-    return next((p for p in packs() if p.owns(claim_id)), None)
-
-
 def renderer(data: object) -> Renderer:
     """The renderer for one illustration's data: looked up by its type (a tuple's: its first element's)."""
     key = type(data[0]) if isinstance(data, tuple) and data else type(data)
-    for pack in packs():
+    for pack in installed_packs():
         for kind in key.__mro__:
             if kind in pack.pictures:
                 return pack.pictures[kind]
-    known = sorted({k.__name__ for p in packs() for k in p.pictures})
+    known = sorted({k.__name__ for p in installed_packs() for k in p.pictures})
     raise InvalidArgument("illustration", type(data).__name__, f"data a pack can draw ({', '.join(known)})")
 
 
 def estimators() -> dict[str, EstimatorSpec]:
     """Every claims-file estimator by name: the generic ones, then each pack's."""
     specs = {}
-    for spec in (*GENERIC_ESTIMATORS, *(e for p in packs() for e in p.estimators)):
+    for spec in (*GENERIC_ESTIMATORS, *(e for p in installed_packs() for e in p.estimators)):
         if spec.name in specs:
             raise InvalidArgument("estimator name", spec.name, "a name no other estimator uses")
         specs[spec.name] = spec
@@ -158,7 +150,7 @@ def estimators() -> dict[str, EstimatorSpec]:
 
 def derivations() -> dict[str, Derivation]:
     """The packs' symbolic derivations by pack name."""
-    return {p.name: p.derivation for p in packs() if p.derivation is not None}
+    return {p.name: p.derivation for p in installed_packs() if p.derivation is not None}
 
 
 def derivation(name: str) -> Derivation:

@@ -1,6 +1,6 @@
 """The registry of claims: register, list, look up and select by pattern.
 
-The packs' claims (:func:`verify._pack.packs`) are registered on the registry's first use, so ``import verify``
+The packs' claims (:func:`verify.installed_packs`) are registered on the registry's first use, so ``import verify``
 stays cheap (the pytest plugin imports it).
 """
 
@@ -12,7 +12,7 @@ import re
 from theory import InvalidArgument, UnknownName
 
 from ._claim import Claim
-from ._pack import packs
+from ._pack import installed_packs
 
 __all__ = ["register", "claims", "get", "select"]
 
@@ -25,7 +25,7 @@ def _load_catalogue() -> None:
     global _LOADED
     if not _LOADED:
         _LOADED = True
-        for pack in packs():
+        for pack in installed_packs():
             for claim in pack.claims():
                 if not pack.owns(claim.id):
                     raise InvalidArgument(f"claim id of pack {pack.name!r}", claim.id,

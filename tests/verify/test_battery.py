@@ -37,7 +37,6 @@ import pytest
 import theory
 import verify
 from verify._interval import Ranges
-from verify._pack import packs   # not verify.packs: once the registry has loaded, that name is the subpackage
 from verify._protocols import is_deterministic
 from verify.report import render
 
@@ -51,7 +50,7 @@ INTERVAL = [c for c in CLAIMS if c.kind is verify.Kind.INTERVAL]
 ILLUSTRATED = [c for c in CLAIMS if c.illustrations]
 
 #: The pack whose ``claims()`` declared each claim id.
-DECLARED_BY = {c.id: pack for pack in packs() for c in pack.claims()}
+DECLARED_BY = {c.id: pack for pack in verify.installed_packs() for c in pack.claims()}
 
 #: A mutated prediction is moved by this many times the claim's resolution (relative to the comparison scale).
 MUTATION = 2
@@ -144,7 +143,7 @@ def test_provenance_is_tagged(claim):
         assert prov.arxiv and prov.version and prov.locator
     pack = DECLARED_BY[claim.id]
     assert pack.owns(claim.id), f"{claim.id} lies outside pack {pack.name}'s families {pack.families}"
-    assert [p.name for p in packs() if p.owns(claim.id)] == [pack.name]
+    assert [p.name for p in verify.installed_packs() if p.owns(claim.id)] == [pack.name]
 
 
 @_by_id(EXACT)

@@ -26,7 +26,7 @@ from ._environment import machine_text
 from ._evidence import evidence
 from ._html_plots import ClaimPlots, claim_plots
 from ._html_plots import number as _g
-from .._protocols import ShowsExpression
+from .._protocols import expression_of
 from .._run import RunResult
 from .._verdict import FAIL, INCONCLUSIVE, PASS, Verdict
 
@@ -140,12 +140,10 @@ def _provenance(p: dict) -> str:
 
 def _formula(verdict: Verdict) -> str:
     """The predicted closed form: MathML plus text for a SymPy expression, text for a string, else 'numerical'."""
-    expr = None
-    if isinstance(verdict.claim.prediction, ShowsExpression):
-        try:
-            expr = verdict.claim.prediction.expression(verdict.claim.values)
-        except Exception as exc:  # noqa: BLE001  (a formula that fails to print must not lose the report)
-            return f'<p class="missing">the formula could not be printed: {_e(type(exc).__name__)}: {_e(exc)}</p>'
+    try:
+        expr = expression_of(verdict.claim.prediction, verdict.claim.values)
+    except Exception as exc:  # noqa: BLE001  (a formula that fails to print must not lose the report)
+        return f'<p class="missing">the formula could not be printed: {_e(type(exc).__name__)}: {_e(exc)}</p>'
     if expr is None:
         return "<p>The prediction is numerical (no closed form is exposed).</p>"
     import sympy

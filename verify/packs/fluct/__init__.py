@@ -11,7 +11,7 @@ from numerics.fluct import VarianceFlatness
 from verify._pack import Pack
 
 from . import _claims
-from ._pictures import variance_flatness_panels_png
+from ._pictures import variance_flatness_png
 
 __all__ = ["PACK"]
 
@@ -20,5 +20,5 @@ PACK = Pack(
     title="SGD weight fluctuations in linear networks (arXiv 2311.14120)",
     families=("fluct",),
     claims=_claims.claims,
-    pictures={VarianceFlatness: variance_flatness_panels_png},
+    pictures={VarianceFlatness: variance_flatness_png},
 )

@@ -9,18 +9,16 @@ the points' centre. Nothing here decides.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from numerics.fluct import VarianceFlatness
 from theory import InvalidArgument
 
 from verify.report import pyplot, save_figure
 
-if TYPE_CHECKING:
-    from numerics.fluct import VarianceFlatness
-
-__all__ = ["variance_flatness_png", "variance_flatness_panels_png"]
+__all__ = ["variance_flatness_png"]
 
 
 def _panel(ax, vf: VarianceFlatness) -> None:
@@ -39,9 +37,11 @@ def _panel(ax, vf: VarianceFlatness) -> None:
     ax.legend(fontsize=7)
 
 
-def variance_flatness_png(panels: Sequence[VarianceFlatness], path: str | Path, *, title: str) -> Path:
-    """One log-log panel of variance against flatness per :class:`numerics.fluct.VarianceFlatness`."""
-    panels = list(panels)
+def variance_flatness_png(panels: VarianceFlatness | Sequence[VarianceFlatness], path: str | Path, *,
+                          title: str) -> Path:
+    """One log-log panel of variance against flatness per :class:`numerics.fluct.VarianceFlatness` (one, or a
+    sequence)."""
+    panels = [panels] if isinstance(panels, VarianceFlatness) else list(panels)
     if not panels:
         raise InvalidArgument("panels", panels, "a non-empty sequence of VarianceFlatness")
     plt = pyplot()
@@ -51,8 +51,3 @@ def variance_flatness_png(panels: Sequence[VarianceFlatness], path: str | Path, 
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return save_figure(fig, plt, path)
-
-
-def variance_flatness_panels_png(data, path: str | Path, *, title: str) -> Path:
-    """Renderer entry: one :class:`VarianceFlatness` or a tuple of them (:func:`variance_flatness_png`)."""
-    return variance_flatness_png(data if isinstance(data, tuple) else (data,), path, title=title)

@@ -15,7 +15,7 @@ from verify._pack import Pack
 from . import _claims, _regimes
 from ._derive import DERIVATION
 from ._estimators import GRADIENT_NORMS_SPEC
-from ._pictures import phase_pair_png, spectra_png
+from ._pictures import phase_pair_png, spectrum_png
 
 __all__ = ["PACK"]
 
@@ -24,7 +24,7 @@ PACK = Pack(
     title="Low-rank gradients of two-layer networks on spiked data (arXiv 2510.01303)",
     families=("lowrank",),
     claims=lambda: (*_claims.claims(), *_regimes.claims()),
-    pictures={Spectrum: spectra_png, PhaseGrid: phase_pair_png},
+    pictures={Spectrum: spectrum_png, PhaseGrid: phase_pair_png},
     estimators=(GRADIENT_NORMS_SPEC,),
     derivation=DERIVATION,
 )

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from numerics.lowrank import PhaseGrid, Spectrum
 from theory import InvalidArgument
 
 from verify.report import pyplot, save_figure
 
-if TYPE_CHECKING:
-    from numerics.lowrank._illustrations import PhaseGrid, Spectrum
-
-__all__ = ["spectrum_png", "phase_png", "spectra_png", "phase_pair_png"]
+__all__ = ["spectrum_png", "phase_png", "phase_pair_png"]
 
 #: Singular values below ZERO * min(d, m) * (the largest) are rounding of exact zeros, not binned:
 #: G = (gamma/n) X^T D has rank <= n, so min(d, m) - n of them vanish when n < min(d, m).
@@ -35,14 +33,15 @@ def _marker(ax, value: float, name: str, **style) -> None:
         ax.plot([], [], label=label + " (not drawn)", **style)
 
 
-def spectrum_png(spectra: Sequence[Spectrum], path: str | Path, *, title: str) -> Path:
-    """Histograms of G's singular values, one panel per spectrum, with ||S1||, ||S2||, ||E|| marked.
+def spectrum_png(spectra: Spectrum | Sequence[Spectrum], path: str | Path, *, title: str) -> Path:
+    """Histograms of G's singular values, one panel per spectrum (one, or a sequence), with ||S1||, ||S2||, ||E||
+    marked.
 
     The x-axis is logarithmic, so outliers far above the bulk stay on the picture; each singular
     value above ||E|| is also drawn as a black triangle under the histogram. Counts are on a log scale.
     Numerically zero singular values (G has rank <= n) are not binned; the legend gives their number.
     """
-    spectra = list(spectra)
+    spectra = [spectra] if isinstance(spectra, Spectrum) else list(spectra)
     if not spectra:
         raise InvalidArgument("spectra", spectra, "a non-empty sequence of Spectrum")
     plt = pyplot()
@@ -127,11 +126,6 @@ def phase_png(grid: PhaseGrid, path: str | Path, *, boundary: float | None, titl
     n, d, m = grid.sizes
     fig.suptitle(f"{title}\n{grid.label}; n, d, m = {n}, {d}, {m}; seed {grid.seed}", fontsize=10)
     return save_figure(fig, plt, path)
-
-
-def spectra_png(data, path: str | Path, *, title: str) -> Path:
-    """Renderer entry: one :class:`Spectrum` or a tuple of them (:func:`spectrum_png`)."""
-    return spectrum_png(data if isinstance(data, tuple) else (data,), path, title=title)
 
 
 def phase_pair_png(data: tuple, path: str | Path, *, title: str) -> Path:
