@@ -28,9 +28,12 @@ class InvalidArgument(VerifierError, ValueError):
     """
 
     def __init__(self, name: str, value: object, allowed: str, hint: str = ""):
-        self.name, self.value, self.allowed = name, value, allowed
+        self.name, self.value, self.allowed, self.hint = name, value, allowed, hint
         message = f"`{name}` must be {allowed}, got {value!r}"
         super().__init__(message + (f" ({hint})" if hint else ""))
+
+    def __reduce__(self):  # picklable, so it crosses from a worker process intact
+        return type(self), (self.name, self.value, self.allowed, self.hint)
 
 
 class UnknownName(VerifierError, KeyError):
@@ -39,7 +42,7 @@ class UnknownName(VerifierError, KeyError):
     def __init__(self, what: str, value: str, known: list[str] | tuple[str, ...]):
         import difflib
 
-        self.what, self.value = what, value
+        self.what, self.value, self.known = what, value, tuple(known)
         close = difflib.get_close_matches(value, list(known), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         shown = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
@@ -48,6 +51,9 @@ class UnknownName(VerifierError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise print the repr
         return self.message
+
+    def __reduce__(self):
+        return type(self), (self.what, self.value, self.known)
 
 
 class NoConvergence(VerifierError, ArithmeticError):

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import Callable
+from typing import Callable, Protocol
 
 import mpmath
 import numpy as np
 
-from numerics import samples_needed
+from numerics import Estimate, samples_needed
 from theory import InvalidArgument, NoConvergence
 
 from ._budget import budget as lookup_budget
@@ -42,7 +42,8 @@ from ._interval import check_ranges, compare_interval, explain_interval
 from ._protocols import errors_of
 from ._verdict import FAIL, INCONCLUSIVE, Verdict, decide, explain
 
-__all__ = ["check", "claim_key", "DEFAULT_FALSE_FAIL_RATE", "DEFAULT_FALSE_PASS_RATE"]
+__all__ = ["check", "claim_key", "stream_key", "Calls", "InProcess", "DEFAULT_FALSE_FAIL_RATE",
+           "DEFAULT_FALSE_PASS_RATE"]
 
 DEFAULT_FALSE_FAIL_RATE = 1e-3
 DEFAULT_FALSE_PASS_RATE = 0.05
@@ -55,6 +56,50 @@ def claim_key(claim_id: str) -> int:
     return int.from_bytes(hashlib.sha256(claim_id.encode()).digest()[:4], "little")
 
 
+def stream_key(claim: Claim, look: int) -> tuple[int, int, int]:
+    """The ``SeedSequence`` spawn key of a claim's look: its id, its parameter values and the look's index.
+
+    With the run seed, this is all a claim's numbers depend on: not the executor, the workers, their order or
+    the other claims selected. A claim re-run with other parameter values (``--set``) draws a fresh stream.
+    """
+    values = ";".join(f"{k}={v!r}" for k, v in sorted(claim.values.items()))
+    return claim_key(claim.id), claim_key(values), look
+
+
+class Calls(Protocol):
+    """Where a claim's expensive calls run: here (:class:`InProcess`) or on the workers of a run's executor."""
+
+    def predict(self, claim: Claim) -> tuple[tuple, tuple | None]:
+        """The prediction at the claim's values, and its own error bound (None when it declares none)."""
+
+    def estimate(self, claim: Claim, seed: int, look: int, n: int | None) -> Estimate:
+        """The estimate of look ``look`` with ``n`` samples (None: the exact estimator's one call)."""
+
+
+class InProcess:
+    """Every call in this process and thread, one after another (``--jobs 1``; debuggers and profilers)."""
+
+    def predict(self, claim: Claim) -> tuple[tuple, tuple | None]:
+        return predict(claim)
+
+    def estimate(self, claim: Claim, seed: int, look: int, n: int | None) -> Estimate:
+        return estimate(claim, seed, look, n)
+
+
+def predict(claim: Claim) -> tuple[tuple, tuple | None]:
+    """The claim's prediction and its own error bound, evaluated here."""
+    predicted = tuple(claim.prediction(claim.values, dps=claim.dps))
+    return predicted, errors_of(claim.prediction, claim.values, dps=claim.dps)
+
+
+def estimate(claim: Claim, seed: int, look: int, n: int | None) -> Estimate:
+    """The estimate of one look, evaluated here from the look's own stream."""
+    if n is None:
+        return claim.estimator(claim.values, rng=None, n=None, dps=claim.dps)
+    sequence = np.random.SeedSequence(int(seed), spawn_key=stream_key(claim, look))
+    return claim.estimator(claim.values, rng=np.random.default_rng(sequence), n=n, dps=claim.dps)
+
+
 def _validate(seed: object, rate: float, name: str) -> None:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvalidArgument("seed", seed, "a non-negative integer")
@@ -65,25 +110,26 @@ def _validate(seed: object, rate: float, name: str) -> None:
 def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
           false_fail_rate: float = DEFAULT_FALSE_FAIL_RATE,
           false_pass_rate: float = DEFAULT_FALSE_PASS_RATE,
-          progress: Progress | None = None) -> Verdict:
+          progress: Progress | None = None, calls: Calls | None = None) -> Verdict:
     """Check ``claim`` and return its :class:`Verdict`.
 
     ``false_fail_rate`` is the probability, allotted to this claim, that it FAILs
     although true; ``false_pass_rate`` the chance that a discrepancy of the
     claim's resolution goes unnoticed when the verdict is PASS. Same seed, same
-    result. ``progress(claim, look, looks, n)`` is called before each look.
+    result. ``progress(claim, look, looks, n)`` is called before each look. ``calls`` says where the
+    prediction and the estimates are computed (default: here); the verdict does not depend on it.
     """
     _validate(seed, false_fail_rate, "false_fail_rate")
     _validate(0, false_pass_rate, "false_pass_rate")
     plan = lookup_budget(budget)
     start = time.perf_counter()
+    calls = calls or InProcess()
     if claim.kind is Kind.INTERVAL:
-        return _check_interval(claim, seed, plan, false_fail_rate, false_pass_rate, progress, start)
-    predicted = tuple(claim.prediction(claim.values, dps=claim.dps))
+        return _check_interval(claim, seed, plan, false_fail_rate, false_pass_rate, progress, start, calls)
+    predicted, prediction_error = calls.predict(claim)
     if not all(mpmath.isfinite(mpmath.mpf(p)) for p in predicted):
         return _verdict(claim, FAIL, f"the prediction is not finite: {tuple(map(str, predicted))}", [], seed,
                         plan.name, false_fail_rate, start, needed=None)
-    prediction_error = errors_of(claim.prediction, claim.values, dps=claim.dps)
     if claim.kind is Kind.EXACT:
         sizes, alpha_look = (None,), false_fail_rate
     else:
@@ -94,7 +140,7 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
         if progress:
             progress(claim, k, len(sizes), n or 0)
         try:
-            estimate = _estimate(claim, seed, k, n)
+            estimate = calls.estimate(claim, seed, k, n)
         except NoConvergence as exc:
             return _verdict(claim, INCONCLUSIVE, f"estimator did not converge: {exc}", looks, seed, plan.name,
                             false_fail_rate, start, needed=None)
@@ -112,15 +158,15 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
     return _verdict(claim, outcome, explain(outcome, last), looks, seed, plan.name, false_fail_rate, start, needed)
 
 
-def _check_interval(claim, seed, plan, rate, beta, progress, start) -> Verdict:
-    ranges = check_ranges(claim.prediction(claim.values, dps=claim.dps))
+def _check_interval(claim, seed, plan, rate, beta, progress, start, calls: Calls) -> Verdict:
+    ranges = check_ranges(calls.predict(claim)[0])
     sizes = plan.sample_sizes(claim.n_start)
     looks, outcome = [], None
     for k, n in enumerate(sizes):
         if progress:
             progress(claim, k, len(sizes), n)
         try:
-            estimate = _estimate(claim, seed, k, n)
+            estimate = calls.estimate(claim, seed, k, n)
         except NoConvergence as exc:
             return _verdict(claim, INCONCLUSIVE, f"estimator did not converge: {exc}", looks, seed, plan.name,
                             rate, start, needed=None)
@@ -135,13 +181,6 @@ def _check_interval(claim, seed, plan, rate, beta, progress, start) -> Verdict:
     outcome = outcome or INCONCLUSIVE
     return _verdict(claim, outcome, explain_interval(outcome, looks[-1]), looks, seed, plan.name, rate, start,
                     needed=None)
-
-
-def _estimate(claim: Claim, seed: int, look: int, n: int | None):
-    if n is None:
-        return claim.estimator(claim.values, rng=None, n=None, dps=claim.dps)
-    sequence = np.random.SeedSequence(int(seed), spawn_key=(claim_key(claim.id), look))
-    return claim.estimator(claim.values, rng=np.random.default_rng(sequence), n=n, dps=claim.dps)
 
 
 def _verdict(claim, outcome, reason, looks, seed, budget_name, rate, start, needed) -> Verdict:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m verify list | show ID | run [options]``.
+"""Command line: ``python -m verify list | show ID | run [options] | derive FAMILY | diff OLD NEW``.
 
 Exit status: 0 when nothing FAILed, 1 when a claim FAILed, 2 for a usage error
 (one line on stderr, never a traceback; an unexpected internal error is one
@@ -10,8 +10,11 @@ what was decided is still written).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 from typing import Sequence
 
 from theory import InvalidArgument, VerifierError
@@ -20,10 +23,14 @@ from ._budget import BUDGETS
 from ._check import DEFAULT_FALSE_FAIL_RATE
 from ._claim import Claim
 from ._claims_file import claims_file_record, load_claims
+from ._diff import add_arguments as add_diff_arguments
+from ._diff import run_diff
+from ._executors import default_jobs, make_executor
 from ._pack import derivation, derivations
 from ._registry import get, select
+from ._progress import RunProgress
 from ._run import run
-from ._verdict import Verdict
+from ._session import Session, preload_modules
 from .report import prepare_directory, write_report
 
 __all__ = ["main"]
@@ -51,6 +58,26 @@ def _rate(text: str) -> float:
         value = float("nan")
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"--false-fail-rate must be a probability in (0, 1), got {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be a positive integer (worker processes), got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"--claim-timeout must be a positive number of seconds, got {text!r}")
     return value
 
 
@@ -89,10 +116,24 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no live progress")
     r.add_argument("--claims-file", metavar="FILE", action="append", default=[],
                    help=_FILE_HELP + "; with it, only the files' claims run (--match selects among them)")
+    r.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                   help="worker processes (default: every core, here %d); 1 checks the claims in this process"
+                   % default_jobs())
+    r.add_argument("--executor", choices=("processes", "dask"), default="processes",
+                   help="a process pool on this machine (default), or a Dask cluster (README, 'Runs that scale')")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: the scheduler (tcp://host:8786); "
+                   "without it, a LocalCluster of --jobs workers is started and stopped")
+    r.add_argument("--claim-timeout", type=_seconds, metavar="SECONDS",
+                   help="a claim that runs longer is stopped and reported INCONCLUSIVE")
+    r.add_argument("--resume", action="store_true",
+                   help="continue the interrupted run in --report: verify only the claims it did not decide")
+    r.add_argument("--cache", metavar="DIR", help="reuse verdicts decided with the same fingerprint, seed, budget "
+                   "and rates (a result store in DIR, created if absent, updated with this run's verdicts)")
     d = sub.add_parser("derive", help="derive a family's regimes symbolically (exponents, boundaries)")
     families = d.add_subparsers(dest="family", required=True, metavar="family")
     for name, spec in derivations().items():
         spec.add_arguments(families.add_parser(name, help=spec.help))
+    add_diff_arguments(sub.add_parser("diff", help="compare two runs' reports: regressions first (exit 1 if any)"))
     return parser
 
 
@@ -140,44 +181,71 @@ def _show(claim_id: str, files: list[str]) -> int:
     return 0
 
 
-class _Progress:
-    def __init__(self, total: int, quiet: bool):
-        self.total, self.done, self.quiet = total, 0, quiet
-        self.tty = sys.stderr.isatty()
-
-    def look(self, claim: Claim, k: int, looks: int, n: int) -> None:
-        if self.tty and not self.quiet:
-            what = f"look {k + 1}/{looks}, n={n}" if n else "quadrature"
-            sys.stderr.write(f"\r\033[K[{self.done + 1}/{self.total}] {claim.id}: {what}")
-            sys.stderr.flush()
-
-    def verdict(self, v: Verdict) -> None:
-        self.done += 1
-        if not self.quiet:
-            prefix = "\r\033[K" if self.tty else ""
-            sys.stderr.write(f"{prefix}[{self.done}/{self.total}] {v.outcome:12s} {v.claim.id} ({v.seconds:.1f} s)\n")
-
-
 def _run(args: argparse.Namespace) -> int:
+    if args.scheduler and args.executor != "dask":
+        raise InvalidArgument("--scheduler", args.scheduler, "given only with --executor dask")
     claims = _apply(select(args.match, _pool(args.claims_file)), args.set)
     sources = [claims_file_record(path) for path in args.claims_file]  # hashed when read, not when reported
     prepare_directory(args.report)
-    progress = _Progress(len(claims), args.quiet)
-    result = run(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate,
-                 progress=progress.look, on_verdict=progress.verdict)
+    with Session(args.report, resume=args.resume, cache=args.cache) as session:
+        decided = session.decided(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate)
+        jobs = args.jobs or default_jobs()
+        executor = None
+        if jobs > 1 or args.executor == "dask" or args.claim_timeout:
+            executor = make_executor(args.executor, jobs, scheduler=args.scheduler, preload=preload_modules(claims))
+        progress = RunProgress(len(claims), args.quiet)
+        for verdict in decided.values():
+            progress.verdict(verdict)
+        try:
+            with _terminated_as_interrupt():
+                result = run(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate,
+                             progress=progress.look, on_verdict=session.recorder(progress.verdict),
+                             executor=executor, claim_timeout=args.claim_timeout, decided=decided,
+                             order=session.order)
+        finally:
+            progress.close()
+            if executor is not None:
+                executor.close()
     paths = write_report(result, args.report, claims_files=sources)
     width = max(len(v.claim.id) for v in result.verdicts) if result.verdicts else 10
     print(f"{'claim':{width}s}  {'outcome':12s}  {'min.detect':>10s}  {'resolution':>10s}")
     for v in result.verdicts:
         mdd = f"{v.min_detectable:.3g}" if v.min_detectable is not None else "-"
-        print(f"{v.claim.id:{width}s}  {v.outcome:12s}  {mdd:>10s}  {v.claim.resolution:>10.3g}")
+        note = "  (reused)" if v.reused is not None else ""
+        print(f"{v.claim.id:{width}s}  {v.outcome:12s}  {mdd:>10s}  {v.claim.resolution:>10.3g}{note}")
     counts = ", ".join(f"{n} {o}" for o, n in result.counts().items())
-    print(f"{counts} in {result.seconds:.1f} s (seed {result.seed}, budget {result.budget}); "
-          f"report: {paths['markdown']}")
+    taken = "".join(f", {n} {what}" for n, what in ((result.resumed, "resumed"), (result.reused, "reused")) if n)
+    print(f"{counts} in {result.seconds:.1f} s (seed {result.seed}, budget {result.budget}, {result.executor}"
+          f"{taken}); report: {paths['markdown']}")
     if result.interrupted:
-        print(f"interrupted after {len(result.verdicts)} of {result.selected} claims", file=sys.stderr)
-        return 130
+        print(f"interrupted after {len(result.verdicts)} of {result.selected} claims; "
+              f"`--resume` continues it", file=sys.stderr)
+        return 143 if _TERMINATED.is_set() else 130
     return 1 if result.failed else 0
+
+
+_TERMINATED = threading.Event()
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C, so the run stops the same orderly way."""
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupt():
+    def handler(signum, frame):
+        _TERMINATED.set()
+        raise _Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _show(args.claim_id, args.claims_file)
         if args.command == "derive":
             return _derive(args)
+        if args.command == "diff":
+            return run_diff(args)
         return _run(args)
     except VerifierError as exc:
         print(f"verify: error: {exc}", file=sys.stderr)

@@ -3,7 +3,7 @@
 A prediction is any callable ``(values, *, dps) -> tuple`` and an estimator any callable
 ``(values, *, rng, n, dps) -> numerics.Estimate``; the optional abilities below are declared by
 implementing the method or attribute, and the engine asks for them only through the helpers here
-(:func:`expression_of`, :func:`errors_of`, :func:`is_deterministic`), never by probing names.
+(:func:`expression_of`, :func:`errors_of`, :func:`is_deterministic`, :func:`maps_draws`), never by probing names.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Mapping, Protocol, runtime_checkable
 import numpy as np
 
 __all__ = ["Prediction", "Estimator", "ShowsExpression", "BoundsItsError", "DeclaresDeterminism",
-           "expression_of", "errors_of", "is_deterministic"]
+           "MapsDraws", "expression_of", "errors_of", "is_deterministic", "maps_draws"]
 
 
 @runtime_checkable
@@ -51,6 +51,14 @@ class DeclaresDeterminism(Protocol):
     deterministic: bool
 
 
+@runtime_checkable
+class MapsDraws(Protocol):
+    """An estimator whose work is independent draws handed to :func:`numerics.map_draws`; ``maps_draws = True``
+    asks the engine to run its body where the draws can be spread over the workers."""
+
+    maps_draws: bool
+
+
 def expression_of(prediction: object, values: Mapping[str, object]) -> object | None:
     """The prediction's closed form at ``values``, or None when it shows none."""
     return prediction.expression(values) if isinstance(prediction, ShowsExpression) else None
@@ -64,3 +72,8 @@ def errors_of(prediction: object, values: Mapping[str, object], *, dps: int) -> 
 def is_deterministic(estimator: object) -> bool:
     """True when the estimator declares that it does not sample."""
     return isinstance(estimator, DeclaresDeterminism) and bool(estimator.deterministic)
+
+
+def maps_draws(estimator: object) -> bool:
+    """True when the estimator declares that its draws go through :func:`numerics.map_draws`."""
+    return isinstance(estimator, MapsDraws) and bool(estimator.maps_draws)

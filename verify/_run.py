@@ -1,72 +1,173 @@
-"""Running many claims: the run-wide false-fail rate split over the statistical claims."""
+"""Running many claims: the run-wide false-fail rate split over the statistical claims, the work spread over
+an executor's workers.
+
+In process (the default of :func:`run`, ``--jobs 1``) each claim is checked in turn in this thread. With an
+executor (:mod:`verify._executors`), each selected claim gets a driver thread here that runs the same
+:func:`verify.check`, but sends its prediction, each look's estimate, each independent draw of an estimator
+that maps its draws (:func:`numerics.map_draws`) and its pictures to the workers. The drivers only compare and
+decide, which is cheap; verdicts are collected in this thread, in the order they are decided, and returned in
+the order the claims were selected. A claim's numbers come from its own streams (:func:`verify.stream_key`),
+so they do not depend on the executor, the number of workers or the order of the work.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
-from ._check import DEFAULT_FALSE_FAIL_RATE, DEFAULT_FALSE_PASS_RATE, Progress, check
+import cloudpickle
+
+from numerics import drawing_with
+from theory import InvalidArgument
+
+from . import _work
 from ._budget import budget as lookup_budget
+from ._check import DEFAULT_FALSE_FAIL_RATE, DEFAULT_FALSE_PASS_RATE, Progress, check, estimate
 from ._claim import Claim
-from ._verdict import FAIL, OUTCOMES, Verdict
+from ._executors import ClaimTimedOut, Executor, WorkerLost
+from ._protocols import maps_draws
+from ._result import RunResult, per_claim_rate
+from ._verdict import FAIL, INCONCLUSIVE, Verdict
+from .report import claim_pictures
 
 __all__ = ["RunResult", "run", "per_claim_rate"]
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """The verdicts of one run, with its settings; ``interrupted`` if stopped early."""
-
-    verdicts: tuple[Verdict, ...]
-    seed: int
-    budget: str
-    false_fail_rate: float
-    false_pass_rate: float
-    started: str
-    seconds: float
-    selected: int
-    interrupted: bool = False
-
-    def counts(self) -> dict[str, int]:
-        return {o: sum(v.outcome == o for v in self.verdicts) for o in OUTCOMES}
-
-    @property
-    def failed(self) -> bool:
-        return any(v.outcome == FAIL for v in self.verdicts)
-
-
-def per_claim_rate(claims: Sequence[Claim], false_fail_rate: float) -> float:
-    """The run's false-fail rate divided evenly over the claims that spend it (Bonferroni): statistical claims and
-    interval claims with a sampled estimate (:attr:`Claim.spends_rate`)."""
-    statistical = sum(c.spends_rate for c in claims)
-    return false_fail_rate / max(statistical, 1)
 
 
 def run(claims: Sequence[Claim], *, seed: int = 0, budget: str = "standard",
         false_fail_rate: float = DEFAULT_FALSE_FAIL_RATE,
         false_pass_rate: float = DEFAULT_FALSE_PASS_RATE,
         progress: Progress | None = None,
-        on_verdict: Callable[[Verdict], None] | None = None) -> RunResult:
-    """Check every claim; a KeyboardInterrupt ends the run early but keeps what was decided."""
+        on_verdict: Callable[[Verdict], None] | None = None,
+        executor: Executor | None = None, claim_timeout: float | None = None,
+        decided: Mapping[str, Verdict] | None = None, pictures: bool = True,
+        order: Callable[[Claim], float] | None = None) -> RunResult:
+    """Check every claim; a KeyboardInterrupt ends the run early but keeps what was decided.
+
+    ``executor`` (:func:`verify.make_executor`) spreads the work over its workers; without one, every claim is
+    checked here in turn. ``claim_timeout`` (seconds, with an executor) gives a claim that runs longer an
+    INCONCLUSIVE verdict saying so. ``decided`` holds verdicts already decided (by an interrupted run being
+    resumed, or from a cache), by claim id: those claims are not checked again. ``on_verdict`` is called here,
+    in this thread, as each verdict is decided. ``pictures`` draws each claim's illustrations with its verdict.
+    ``order`` (larger first) only changes which claims start first, never their numbers.
+    """
+    _check_timeout(claim_timeout, executor)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     rate = per_claim_rate(claims, false_fail_rate)
-    verdicts: list[Verdict] = []
+    decided = dict(decided or {})
+    results: dict[int, Verdict] = {i: decided[c.id] for i, c in enumerate(claims) if c.id in decided}
+    todo = [i for i in range(len(claims)) if i not in results]
+    settings = dict(seed=seed, budget=budget, false_fail_rate=rate, false_pass_rate=false_pass_rate,
+                    progress=progress)
     interrupted = False
     try:
-        for claim in claims:
-            try:
-                verdict = check(claim, seed=seed, budget=budget, false_fail_rate=rate,
-                                false_pass_rate=false_pass_rate, progress=progress)
-            except Exception as exc:  # noqa: BLE001  (one broken claim must not lose the run)
-                verdict = Verdict(claim, FAIL, f"the claim raised {type(exc).__name__}: {exc}", (), seed,
-                                  lookup_budget(budget).name, rate, 0.0, 0.0)
-            verdicts.append(verdict)
-            if on_verdict:
-                on_verdict(verdict)
+        if executor is None:
+            for i in todo:
+                results[i] = _checked(claims[i], settings, None, None, pictures)
+                if on_verdict:
+                    on_verdict(results[i])
+        else:
+            if order is not None:
+                todo.sort(key=lambda i: -order(claims[i]))
+            _spread(claims, todo, settings, executor, claim_timeout, pictures, results, on_verdict)
     except KeyboardInterrupt:
         interrupted = True
-    return RunResult(tuple(verdicts), seed, budget, false_fail_rate, false_pass_rate, started,
-                     time.perf_counter() - t0, len(claims), interrupted)
+    verdicts = tuple(results[i] for i in sorted(results))
+    reused = sum(v.reused is not None for v in verdicts)
+    return RunResult(verdicts, seed, budget, false_fail_rate, false_pass_rate, started, time.perf_counter() - t0,
+                     len(claims), interrupted, executor.name if executor else "in-process",
+                     resumed=sum(c.id in decided for c in claims) - reused, reused=reused)
+
+
+def _check_timeout(value: object, executor: Executor | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise InvalidArgument("claim_timeout", value, "a positive number of seconds")
+    if executor is None:
+        raise InvalidArgument("claim_timeout", value,
+                              "given with an executor (a claim checked in this thread cannot be stopped)")
+
+
+def _spread(claims, todo, settings, executor: Executor, timeout, pictures, results, on_verdict) -> None:
+    stop = threading.Event()
+    drivers = ThreadPoolExecutor(max_workers=max(min(len(todo), 2 * executor.workers + 2), 1),
+                                 thread_name_prefix="verify-claim")
+    try:
+        pending = {drivers.submit(_drive, claims[i], settings, executor, timeout, pictures, stop): i for i in todo}
+        while pending:
+            done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                i = pending.pop(future)
+                results[i] = future.result()
+                if on_verdict:
+                    on_verdict(results[i])
+    except BaseException:
+        stop.set()
+        executor.close(kill=True)
+        drivers.shutdown(wait=True, cancel_futures=True)
+        raise
+    drivers.shutdown(wait=True)
+
+
+def _drive(claim: Claim, settings: dict, executor: Executor, timeout: float | None, pictures: bool,
+           stop: threading.Event) -> Verdict | None:
+    if stop.is_set():
+        return None
+    deadline = time.monotonic() + timeout if timeout else None
+    return _checked(claim, settings, _OnWorkers(executor, claim, deadline), timeout, pictures)
+
+
+def _checked(claim: Claim, settings: dict, calls: "_OnWorkers | None", timeout, pictures: bool) -> Verdict:
+    start = time.perf_counter()
+    try:
+        verdict = check(claim, calls=calls, **settings)
+    except ClaimTimedOut:
+        return _undecided(claim, INCONCLUSIVE, f"the claim ran past its timeout of {timeout:g} s", settings, start)
+    except WorkerLost as exc:
+        return _undecided(claim, FAIL, str(exc), settings, start)
+    except Exception as exc:  # noqa: BLE001  (one broken claim must not lose the run)
+        return _undecided(claim, FAIL, f"the claim raised {type(exc).__name__}: {exc}", settings, start)
+    if pictures and claim.illustrations:
+        try:
+            drawn = calls.pictures() if calls else claim_pictures(claim)
+        except (ClaimTimedOut, WorkerLost):
+            drawn = ()
+        verdict = replace(verdict, pictures=drawn)
+    return verdict
+
+
+def _undecided(claim: Claim, outcome: str, reason: str, settings: dict, start: float) -> Verdict:
+    return Verdict(claim, outcome, reason, (), int(settings["seed"]), lookup_budget(settings["budget"]).name,
+                   settings["false_fail_rate"], 0.0, time.perf_counter() - start)
+
+
+class _OnWorkers:
+    """A claim's calls (:class:`verify._check.Calls`) sent to an executor's workers."""
+
+    def __init__(self, executor: Executor, claim: Claim, deadline: float | None):
+        self.executor, self.deadline = executor, deadline
+        self.blob = _work.ClaimBlob(claim)
+
+    def _one(self, fn, *args):
+        return self.executor.call_many(fn, [(self.blob, *args)], self.deadline)[0]
+
+    def predict(self, claim: Claim):
+        return self._one(_work.predict)
+
+    def estimate(self, claim: Claim, seed: int, look: int, n: int | None):
+        if not maps_draws(claim.estimator):
+            return self._one(_work.estimate, seed, look, n)
+        with drawing_with(self._map):  # the body runs here; its draws go to the workers
+            return estimate(claim, seed, look, n)
+
+    def _map(self, fn, items):
+        data = cloudpickle.dumps(fn)
+        return self.executor.call_many(_work.draw, [(data, item) for item in items], self.deadline)
+
+    def pictures(self):
+        return self._one(_work.pictures)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ._claim import Claim
 from ._compare import Comparison
 
-__all__ = ["PASS", "FAIL", "INCONCLUSIVE", "OUTCOMES", "Verdict", "decide", "explain"]
+__all__ = ["PASS", "FAIL", "INCONCLUSIVE", "OUTCOMES", "Reused", "Verdict", "decide", "explain"]
 
 PASS, FAIL, INCONCLUSIVE = "PASS", "FAIL", "INCONCLUSIVE"
 OUTCOMES = (PASS, FAIL, INCONCLUSIVE)
@@ -43,13 +43,28 @@ def explain(outcome: str, c: Comparison) -> str:
 
 
 @dataclass(frozen=True)
+class Reused:
+    """Where a reused verdict was decided: the git ``commit`` (or None), the time (ISO 8601) and the store."""
+
+    commit: str | None
+    decided: str
+    store: str
+
+    def describe(self) -> str:
+        at = f" at commit {self.commit[:12]}" if self.commit else ""
+        return f"reused from {self.store}: decided{at} on {self.decided}"
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The outcome of checking one claim, with its evidence.
 
     ``looks`` holds every sequential look (the last one decided); ``false_fail_rate``
     is the rate allotted to this claim and ``alpha_spent`` what its looks used.
     ``samples_needed`` estimates the sample size at which an INCONCLUSIVE claim
-    would be resolved.
+    would be resolved. ``pictures`` holds the claim's illustrations drawn as PNG
+    (name, bytes) by the worker that decided it (None: not drawn yet); ``reused`` is set when the verdict
+    was not decided by this run but taken from a result cache.
     """
 
     claim: Claim
@@ -62,6 +77,8 @@ class Verdict:
     alpha_spent: float
     seconds: float
     samples_needed: int | None = None
+    pictures: tuple[tuple[str, bytes], ...] | None = field(default=None, repr=False)
+    reused: Reused | None = None
 
     @property
     def comparison(self) -> Comparison | None:

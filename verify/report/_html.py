@@ -27,7 +27,7 @@ from ._evidence import evidence
 from ._html_plots import ClaimPlots, claim_plots
 from ._html_plots import number as _g
 from .._protocols import expression_of
-from .._run import RunResult
+from .._result import RunResult
 from .._verdict import FAIL, INCONCLUSIVE, PASS, Verdict
 
 __all__ = ["html_report", "write_html"]

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ._evidence import evidence_text
-from .._run import RunResult
+from .._result import RunResult
 from .._verdict import FAIL, INCONCLUSIVE, PASS
 
 __all__ = ["junit_xml", "write_junit"]

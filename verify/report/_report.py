@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -23,7 +22,7 @@ from theory import InvalidArgument
 
 from ._environment import environment, machine_text
 from .._interval import IntervalComparison
-from .._run import RunResult, per_claim_rate
+from .._result import RunResult, per_claim_rate
 from .._verdict import Verdict
 
 __all__ = ["write_report", "report_dict", "prepare_directory"]
@@ -270,17 +269,13 @@ def _write(result: RunResult, out: Path, claims_files: Sequence[Mapping[str, str
 
 
 def _pictures(result: RunResult, out: Path) -> dict[str, list[str]]:
-    """Draw each claim's illustrations (data from numerics, at the claim's values) as ``<claim id>.<k>.png``."""
-    from ._pictures import render
+    """Write each claim's illustrations as ``<claim id>.<k>.png``: the PNGs its run drew with the verdict, or,
+    for a verdict without them, drawn here from the data numerics computes at the claim's values."""
+    from ._pictures import claim_pictures
 
     drawn: dict[str, list[str]] = {}
     for v in result.verdicts:
-        for k, illustrate in enumerate(v.claim.illustrations):
-            name = f"{v.claim.id}.{k}.png"
-            try:
-                render(illustrate(v.claim.values), out / name, title=v.claim.id)
-            except Exception as exc:  # noqa: BLE001  (a failed picture must not lose the report)
-                sys.stderr.write(f"picture {name} not drawn: {type(exc).__name__}: {exc}\n")
-                continue
+        for name, png in (v.pictures if v.pictures is not None else claim_pictures(v.claim)):
+            (out / name).write_bytes(png)
             drawn.setdefault(v.claim.id, []).append(name)
     return drawn

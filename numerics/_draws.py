@@ -1,0 +1,63 @@
+"""Independent draws of an estimator, spread by whoever runs it.
+
+An estimator whose work is many independent draws (a scaling law over seeds, a figure's frequency over
+networks, an ensemble of SGD chains) hands them to :func:`map_draws` instead of looping itself. With no
+mapper installed, as in a plain call, it is a plain loop. The verifier's engine installs one that sends
+each draw to a worker process or a Dask worker (:func:`drawing_with`), so one expensive claim spreads
+over the workers too. An estimator that does so declares ``maps_draws = True``, so the engine runs its
+body where it can hand the draws out.
+
+Each draw gets its own stream from :func:`draw_generators`, children of the estimator's generator by
+``SeedSequence.spawn``: the numbers depend on the seed and the draw's index, never on which worker ran
+it or in which order. ``fn`` and the items must be picklable (module-level functions, ``functools.partial``
+of them, plain data); a draw builds its large arrays itself from its generator rather than receiving them.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+
+import numpy as np
+
+__all__ = ["map_draws", "drawing_with", "draw_generators", "Mapper"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: ``mapper(fn, items) -> results`` in the order of ``items``.
+Mapper = Callable[[Callable[[T], R], Sequence[T]], Sequence[R]]
+
+_MAPPER: ContextVar[Mapper | None] = ContextVar("numerics_draw_mapper", default=None)
+
+
+def map_draws(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``[fn(x) for x in items]``, computed by the installed mapper when there is one (results in order).
+
+    >>> map_draws(abs, [-1, 2, -3])
+    [1, 2, 3]
+    """
+    items = list(items)
+    mapper = _MAPPER.get()
+    if mapper is None or len(items) < 2:
+        return [fn(x) for x in items]
+    results = list(mapper(fn, items))
+    if len(results) != len(items):
+        raise RuntimeError(f"the draw mapper returned {len(results)} results for {len(items)} draws")
+    return results
+
+
+@contextmanager
+def drawing_with(mapper: Mapper | None) -> Iterator[None]:
+    """Within the block (and this thread or task only), :func:`map_draws` hands its draws to ``mapper``."""
+    token = _MAPPER.set(mapper)
+    try:
+        yield
+    finally:
+        _MAPPER.reset(token)
+
+
+def draw_generators(rng: np.random.Generator, count: int) -> list[np.random.Generator]:
+    """``count`` independent generators, children of ``rng``'s seed sequence (``Generator.spawn``)."""
+    return rng.spawn(int(count))

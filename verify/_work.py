@@ -1,0 +1,68 @@
+"""What a worker runs: a claim's prediction, one look's estimate, one draw, the claim's pictures.
+
+These are plain module-level functions, so a process pool or a Dask worker can call them by reference.
+The claim travels as a cloudpickle blob (claims hold closures and partials that plain pickle refuses) and is
+unpickled once per worker process, then kept by the blob's digest. Nothing here decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+import cloudpickle
+
+from ._check import estimate as _estimate
+from ._check import predict as _predict
+from ._claim import Claim
+
+__all__ = ["ClaimBlob", "predict", "estimate", "draw", "pictures"]
+
+_KEEP = 256
+_CLAIMS: OrderedDict[str, Claim] = OrderedDict()
+
+
+class ClaimBlob:
+    """A claim pickled once (cloudpickle), with the digest its workers keep it under."""
+
+    __slots__ = ("digest", "data")
+
+    def __init__(self, claim: Claim):
+        self.data = cloudpickle.dumps(claim)
+        self.digest = hashlib.sha256(self.data).hexdigest()
+
+    def __getstate__(self):
+        return self.digest, self.data
+
+    def __setstate__(self, state):
+        self.digest, self.data = state
+
+    def claim(self) -> Claim:
+        found = _CLAIMS.get(self.digest)
+        if found is None:
+            found = _CLAIMS[self.digest] = cloudpickle.loads(self.data)
+            while len(_CLAIMS) > _KEEP:
+                _CLAIMS.popitem(last=False)
+        return found
+
+
+def predict(blob: ClaimBlob):
+    """The claim's prediction and its own error bound."""
+    return _predict(blob.claim())
+
+
+def estimate(blob: ClaimBlob, seed: int, look: int, n: int | None):
+    """One look's estimate, from the look's own stream."""
+    return _estimate(blob.claim(), seed, look, n)
+
+
+def draw(fn_data: bytes, item: object):
+    """One independent draw of an estimator that maps its draws (``fn`` pickled by cloudpickle)."""
+    return cloudpickle.loads(fn_data)(item)
+
+
+def pictures(blob: ClaimBlob) -> tuple[tuple[str, bytes], ...]:
+    """The claim's pictures (:func:`verify.report.claim_pictures`), drawn on a worker."""
+    from .report import claim_pictures
+
+    return claim_pictures(blob.claim())
