@@ -21,7 +21,8 @@ from ._formula_estimators import FormulaExpectationMC, FormulaExpectationQuad
 from ._chain_stats import (BatchMeans, ChainMoments, ChainStatistic, batch_means, chain_statistic,
                            covariance_components, integrated_autocorrelation_time)
 from ._sgd import CHAIN_BLOCK, FiniteDataSGD, OnlineLinearSGD, TwoLayerSGD
-from ._draws import Mapper, draw_generators, drawing_with, map_draws
+from ._draws import Mapper, drawing_with, map_draws
+from ._arrays import draw_seeds
 
 from theory._moved import facade_attribute as _facade_attribute
 
@@ -32,7 +33,7 @@ __all__ = [
     "finite_difference_gradient", "ExactIdentity", "gamma_k", "rounding_bound", "FormulaExpectationMC",
     "FormulaExpectationQuad", "BatchMeans", "ChainMoments", "ChainStatistic", "batch_means", "chain_statistic",
     "covariance_components", "integrated_autocorrelation_time", "CHAIN_BLOCK", "FiniteDataSGD", "OnlineLinearSGD",
-    "TwoLayerSGD", "Mapper", "draw_generators", "drawing_with", "map_draws"
+    "TwoLayerSGD", "Mapper", "draw_seeds", "drawing_with", "map_draws"
 ]
 
 

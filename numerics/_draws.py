@@ -7,10 +7,11 @@ each draw to a worker process or a Dask worker (:func:`drawing_with`), so one ex
 over the workers too. An estimator that does so declares ``maps_draws = True``, so the engine runs its
 body where it can hand the draws out.
 
-Each draw gets its own stream from :func:`draw_generators`, children of the estimator's generator by
-``SeedSequence.spawn``: the numbers depend on the seed and the draw's index, never on which worker ran
-it or in which order. ``fn`` and the items must be picklable (module-level functions, ``functools.partial``
-of them, plain data); a draw builds its large arrays itself from its generator rather than receiving them.
+Each draw gets its own seed from :func:`numerics.draw_seeds` (drawn from the look's generator) and builds its
+own generator from it: the numbers depend on the seed and the draw's index, never on which worker ran it or in
+which order, so a loop and a map give the same estimate. ``fn`` and the items must be picklable by cloudpickle
+(functions, ``functools.partial`` of them, plain data); a draw builds its large arrays itself from its seed
+rather than receiving them.
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
-import numpy as np
-
-__all__ = ["map_draws", "drawing_with", "draw_generators", "Mapper"]
+__all__ = ["map_draws", "drawing_with", "Mapper"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,8 +55,3 @@ def drawing_with(mapper: Mapper | None) -> Iterator[None]:
         yield
     finally:
         _MAPPER.reset(token)
-
-
-def draw_generators(rng: np.random.Generator, count: int) -> list[np.random.Generator]:
-    """``count`` independent generators, children of ``rng``'s seed sequence (``Generator.spawn``)."""
-    return rng.spawn(int(count))

@@ -31,6 +31,7 @@ from typing import Callable, Protocol
 
 import mpmath
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from numerics import Estimate, samples_needed
 from theory import InvalidArgument, NoConvergence
@@ -86,18 +87,26 @@ class InProcess:
         return estimate(claim, seed, look, n)
 
 
+def one_blas_thread():
+    """A context in which BLAS and OpenMP use one thread: a multi-threaded BLAS sums in an order that depends on
+    its thread count, which would make the last bits of an estimate depend on the machine and the executor."""
+    return threadpool_limits(limits=1)
+
+
 def predict(claim: Claim) -> tuple[tuple, tuple | None]:
     """The claim's prediction and its own error bound, evaluated here."""
-    predicted = tuple(claim.prediction(claim.values, dps=claim.dps))
-    return predicted, errors_of(claim.prediction, claim.values, dps=claim.dps)
+    with one_blas_thread():
+        predicted = tuple(claim.prediction(claim.values, dps=claim.dps))
+        return predicted, errors_of(claim.prediction, claim.values, dps=claim.dps)
 
 
 def estimate(claim: Claim, seed: int, look: int, n: int | None) -> Estimate:
-    """The estimate of one look, evaluated here from the look's own stream."""
-    if n is None:
-        return claim.estimator(claim.values, rng=None, n=None, dps=claim.dps)
-    sequence = np.random.SeedSequence(int(seed), spawn_key=stream_key(claim, look))
-    return claim.estimator(claim.values, rng=np.random.default_rng(sequence), n=n, dps=claim.dps)
+    """The estimate of one look, evaluated here from the look's own stream (BLAS on one thread)."""
+    with one_blas_thread():
+        if n is None:
+            return claim.estimator(claim.values, rng=None, n=None, dps=claim.dps)
+        sequence = np.random.SeedSequence(int(seed), spawn_key=stream_key(claim, look))
+        return claim.estimator(claim.values, rng=np.random.default_rng(sequence), n=n, dps=claim.dps)
 
 
 def _validate(seed: object, rate: float, name: str) -> None:

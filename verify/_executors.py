@@ -5,8 +5,9 @@ module only adapts them to one call, :meth:`Executor.call_many` (run ``fn(*args)
 the workers, results in order), and turns their failures into two typed ones:
 
 * :class:`WorkerLost`: a worker process died while running the work (killed, out of memory, a lost Dask
-  worker). A process pool is broken by such a death: it is replaced, and work caught in the break is sent
-  again, up to :data:`ATTEMPTS` times in all before the claim is given up on.
+  worker). A process pool is broken by such a death, and it does not say whose work killed it: the pool is
+  replaced, and each piece of work caught in the break is run again alone, in a fresh process; the work that
+  dies there too is given up on, the rest goes on.
 * :class:`ClaimTimedOut`: the claim's deadline passed. A process pool is then replaced, its processes
   terminated, so the runaway work does not hold a worker; work of other claims caught in that replacement
   is sent again without counting an attempt. A Dask task cannot be stopped once running: it is cancelled
@@ -28,11 +29,7 @@ from typing import Callable, Protocol, Sequence
 
 from theory import InvalidArgument
 
-__all__ = ["Executor", "ProcessPool", "DaskCluster", "WorkerLost", "ClaimTimedOut", "ATTEMPTS", "default_jobs",
-           "make_executor"]
-
-#: how many times a piece of work is sent before a claim whose worker keeps dying is given up on
-ATTEMPTS = 3
+__all__ = ["Executor", "ProcessPool", "DaskCluster", "WorkerLost", "ClaimTimedOut", "default_jobs", "make_executor"]
 
 
 class WorkerLost(RuntimeError):
@@ -105,7 +102,6 @@ class ProcessPool:
             self._pool, self._generation = self._new(), generation + 1
 
     def call_many(self, fn: Callable, arguments: Sequence[tuple], deadline: float | None = None) -> list:
-        failures = 0
         while True:
             with self._lock:
                 if self._closed:
@@ -114,17 +110,32 @@ class ProcessPool:
             try:
                 futures = [pool.submit(fn, *a) for a in arguments]
                 return [f.result(timeout=_remaining(deadline)) for f in futures]
-            except (BrokenProcessPool, RuntimeError) as exc:  # broken (or replaced) under us: send again
-                if isinstance(exc, BrokenProcessPool) and generation not in self._killed:
-                    failures += 1
+            except (BrokenProcessPool, RuntimeError):  # broken (or replaced) under us
                 self._replace(generation, kill=False)
-                if failures >= ATTEMPTS:
-                    raise WorkerLost(f"a worker process died while running it ({failures} attempts): {exc}") from None
+                if generation in self._killed:
+                    continue  # we stopped it (another claim's timeout): send again
+                # some worker died; which work killed it is unknown: run each piece alone in a fresh process
+                return [self._alone(fn, a, deadline) for a in arguments]
             except TimeoutError:
                 for f in futures:
                     f.cancel()
                 self._replace(generation, kill=True)
                 raise ClaimTimedOut() from None
+
+    def _alone(self, fn: Callable, args: tuple, deadline: float | None):
+        """``fn(*args)`` in a process of its own: a death there is this work's doing."""
+        solo = ProcessPoolExecutor(max_workers=1, mp_context=self._context)
+        kill = True
+        try:
+            result = solo.submit(fn, *args).result(timeout=_remaining(deadline))
+            kill = False
+            return result
+        except BrokenProcessPool:
+            raise WorkerLost("the worker process running it died (it was run again alone, and died again)") from None
+        except TimeoutError:
+            raise ClaimTimedOut() from None
+        finally:
+            _stop(solo, kill)
 
     def close(self, kill: bool = False) -> None:
         with self._lock:

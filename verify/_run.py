@@ -26,7 +26,7 @@ from theory import InvalidArgument
 
 from . import _work
 from ._budget import budget as lookup_budget
-from ._check import DEFAULT_FALSE_FAIL_RATE, DEFAULT_FALSE_PASS_RATE, Progress, check, estimate
+from ._check import DEFAULT_FALSE_FAIL_RATE, DEFAULT_FALSE_PASS_RATE, Progress, check, estimate, one_blas_thread
 from ._claim import Claim
 from ._executors import ClaimTimedOut, Executor, WorkerLost
 from ._protocols import maps_draws
@@ -65,15 +65,16 @@ def run(claims: Sequence[Claim], *, seed: int = 0, budget: str = "standard",
                     progress=progress)
     interrupted = False
     try:
-        if executor is None:
-            for i in todo:
-                results[i] = _checked(claims[i], settings, None, None, pictures)
-                if on_verdict:
-                    on_verdict(results[i])
-        else:
-            if order is not None:
-                todo.sort(key=lambda i: -order(claims[i]))
-            _spread(claims, todo, settings, executor, claim_timeout, pictures, results, on_verdict)
+        with one_blas_thread():  # held for the whole run: the drivers' own pins nest inside it
+            if executor is None:
+                for i in todo:
+                    results[i] = _checked(claims[i], settings, None, None, pictures)
+                    if on_verdict:
+                        on_verdict(results[i])
+            else:
+                if order is not None:
+                    todo.sort(key=lambda i: -order(claims[i]))
+                _spread(claims, todo, settings, executor, claim_timeout, pictures, results, on_verdict)
     except KeyboardInterrupt:
         interrupted = True
     verdicts = tuple(results[i] for i in sorted(results))

@@ -13,6 +13,7 @@ from collections import OrderedDict
 import cloudpickle
 
 from ._check import estimate as _estimate
+from ._check import one_blas_thread
 from ._check import predict as _predict
 from ._claim import Claim
 
@@ -58,7 +59,8 @@ def estimate(blob: ClaimBlob, seed: int, look: int, n: int | None):
 
 def draw(fn_data: bytes, item: object):
     """One independent draw of an estimator that maps its draws (``fn`` pickled by cloudpickle)."""
-    return cloudpickle.loads(fn_data)(item)
+    with one_blas_thread():
+        return cloudpickle.loads(fn_data)(item)
 
 
 def pictures(blob: ClaimBlob) -> tuple[tuple[str, bytes], ...]:

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from functools import partial
+from typing import ClassVar, Mapping
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from theory import InvalidArgument
 from theory.fluct import label_averaged_noise, lyapunov, noise_hessian_deviation
 
 from .._arrays import draw_seeds
+from .._draws import map_draws
 from .._estimate import Estimate, seed_of
 
 __all__ = ["design", "DeviationExponent", "IsotropicLoss", "NoiseHessianGap", "isotropic_loss_statistics"]
@@ -61,19 +63,24 @@ class DeviationExponent:
     Values ``sizes`` (the N's), ``ratio`` (alpha = M/N), ``sigma2``, ``batch``.
     """
 
+    maps_draws: ClassVar[bool] = True  # its replicates go through numerics.map_draws
+
+    @staticmethod
+    def slope(sizes: list[int], ratio: float, sigma2: float, batch: int, seed: int) -> list[float]:
+        """One replicate: the least-squares slope of log relFrobDev(Cbar, kappa H) on log(M - N)."""
+        draw = np.random.default_rng(seed)
+        excess, deviation = [], []
+        for size in sizes:
+            X = design(draw, size, ratio)
+            C, H = _noise_and_hessian(X, sigma2, batch)
+            excess.append(X.shape[0] - size)
+            deviation.append(noise_hessian_deviation(C, H).relative)
+        return [np.polyfit(np.log(excess), np.log(deviation), 1)[0]]
+
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         sizes = [int(s) for s in np.atleast_1d(values["sizes"])]
         ratio, sigma2, batch = float(values["ratio"]), float(values["sigma2"]), int(values["batch"])
-        slopes = []
-        for seed in draw_seeds(rng, n):
-            draw = np.random.default_rng(seed)
-            excess, deviation = [], []
-            for size in sizes:
-                X = design(draw, size, ratio)
-                C, H = _noise_and_hessian(X, sigma2, batch)
-                excess.append(X.shape[0] - size)
-                deviation.append(noise_hessian_deviation(C, H).relative)
-            slopes.append([np.polyfit(np.log(excess), np.log(deviation), 1)[0]])
+        slopes = map_draws(partial(self.slope, sizes, ratio, sigma2, batch), draw_seeds(rng, n))
         return _mean_estimate(np.array(slopes), rng, f"{n} replicates, each one design per N in {sizes} at "
                               f"M/N = {ratio:g}: least-squares slope of log relFrobDev(Cbar, kappa H) on log(M - N)")
 
@@ -89,14 +96,16 @@ def isotropic_loss_statistics(H: np.ndarray, S: np.ndarray) -> tuple[float, floa
     return float(variances[-1] / variances[0]), cv, abs(corr)
 
 
+def _one_design(values: Mapping[str, object], statistic, seed: int) -> tuple:
+    C, H = _noise_and_hessian(design(np.random.default_rng(seed), int(values["N"]), float(values["ratio"])),
+                              float(values["sigma2"]), int(values["batch"]))
+    return statistic(H, C, values)
+
+
 def _over_designs(values: Mapping[str, object], rng: np.random.Generator, n: int, statistic, what: str) -> Estimate:
     """The mean over ``n`` independent designs of ``statistic(H, Cbar, values)`` (a tuple), with its t error."""
     size, ratio = int(values["N"]), float(values["ratio"])
-    rows = []
-    for seed in draw_seeds(rng, n):
-        C, H = _noise_and_hessian(design(np.random.default_rng(seed), size, ratio), float(values["sigma2"]),
-                                  int(values["batch"]))
-        rows.append(statistic(H, C, values))
+    rows = map_draws(partial(_one_design, values, statistic), draw_seeds(rng, n))
     return _mean_estimate(np.array(rows), rng, f"{n} designs X ({round(ratio * size)} x {size}), rows N(0, I): "
                           f"means of {what}")
 
@@ -108,6 +117,8 @@ class IsotropicLoss:
     Values ``N``, ``ratio``, ``sigma2``, ``batch``, ``eta`` (the three statistics do not depend on eta or sigma2).
     """
 
+    maps_draws: ClassVar[bool] = True  # its designs go through numerics.map_draws
+
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         return _over_designs(values, rng, n,
                              lambda H, C, v: isotropic_loss_statistics(H, lyapunov(H, C, float(v["eta"]))),
@@ -117,6 +128,8 @@ class IsotropicLoss:
 @dataclass(frozen=True)
 class NoiseHessianGap:
     """Estimator: the means over draws of relFrobDev(Cbar, kappa H) and the scale-free commutator norm."""
+
+    maps_draws: ClassVar[bool] = True  # its designs go through numerics.map_draws
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         def gap(H, C, v):

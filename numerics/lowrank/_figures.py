@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Mapping
+from functools import partial
+from typing import ClassVar, Mapping
 
 import numpy as np
 
 from theory import InvalidArgument
 
 from .._arrays import draw_seeds
+from .._draws import map_draws
 from .._estimate import Estimate, seed_of
 from ._setup import Setup
 
@@ -102,9 +104,14 @@ class FigureFrequency:
     def describe(self) -> str:
         return CRITERIA[self.criterion][1]
 
+    maps_draws: ClassVar[bool] = True  # its draws go through numerics.map_draws
+
+    def holds(self, values: Mapping[str, object], seed: int) -> bool:
+        """Whether the criterion holds on the draw of ``seed``."""
+        return criterion_holds(self.criterion, self.setup.problem({**values, "seed": seed}))
+
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
-        hits = sum(criterion_holds(self.criterion, self.setup.problem({**values, "seed": s}))
-                   for s in draw_seeds(rng, n))
+        hits = sum(map_draws(partial(self.holds, values), draw_seeds(rng, n)))
         return Estimate.frequency((hits,), int(n), method=f"{n} independent draws of {self.setup.describe()}; "
                                   f"criterion: {self.describe()}", seed=seed_of(rng))
 
@@ -125,11 +132,15 @@ class ActivationComparison:
         dec = replace(problem, setup=setup).decomposition(k=2)
         return float(dec.singular_values[0] / dec.singular_values[1])
 
+    maps_draws: ClassVar[bool] = True
+
+    def holds(self, values: Mapping[str, object], seed: int) -> bool:
+        """Whether the setup's activation has the smallest ratio on the draw of ``seed`` (data, weights, targets)."""
+        problem = self.setup.problem({**values, "seed": seed})
+        mine = self.ratio(problem, self.setup.activation)
+        return all(mine < self.ratio(problem, other) for other in self.others)
+
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
-        hits = 0
-        for s in draw_seeds(rng, n):
-            problem = self.setup.problem({**values, "seed": s})  # one draw: data, weights and targets
-            mine = self.ratio(problem, self.setup.activation)
-            hits += all(mine < self.ratio(problem, other) for other in self.others)
+        hits = sum(map_draws(partial(self.holds, values), draw_seeds(rng, n)))
         return Estimate.frequency((hits,), int(n), method=f"{n} independent draws; sigma1/sigma2 of "
                                   f"{self.setup.activation} below {', '.join(self.others)}", seed=seed_of(rng))

@@ -9,13 +9,15 @@ draws (common random numbers).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from functools import partial
+from typing import ClassVar, Mapping
 
 import numpy as np
 
 from theory import Formula, InvalidArgument, NoConvergence, activation, components
 
 from .._arrays import draw_seeds
+from .._draws import map_draws
 from ._decomposition import MU_MODES
 from .._estimate import Estimate, seed_of
 from ._setup import Setup
@@ -53,6 +55,7 @@ class GradientNorms:
     """
 
     statistic: Formula
+    maps_draws: ClassVar[bool] = True  # its draws go through numerics.map_draws
     setup: Setup
 
     def __post_init__(self) -> None:
@@ -68,15 +71,16 @@ class GradientNorms:
             raise InvalidArgument("statistic", self.statistic.text,
                                   f"a formula using some of {', '.join(GRADIENT_NORMS)}")
 
+    def column(self, comps: list, seed: int) -> list[float]:
+        """The statistic at each component of the claim, on the draw of ``seed``."""
+        used = self.statistic.used
+        return [float(self.statistic.numpy({**c, **_norms(self.setup, c, seed, used)})) for c in comps]
+
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
             raise InvalidArgument("n", n, "at least 2 independent draws (a standard error needs two)")
         comps = components(values)
-        used = self.statistic.used
-        rows = np.empty((len(comps), int(n)))
-        for j, seed in enumerate(draw_seeds(rng, n)):
-            for i, c in enumerate(comps):
-                rows[i, j] = self.statistic.numpy({**c, **_norms(self.setup, c, seed, used)})
+        rows = np.array(map_draws(partial(self.column, comps), draw_seeds(rng, n)), dtype=float).T
         if not np.all(np.isfinite(rows)):
             raise NoConvergence(f"statistic {self.statistic.text!r} is not finite on some draw")
         se = rows.std(axis=1, ddof=1) / np.sqrt(n)

@@ -16,12 +16,14 @@ r"""How regularizers move the gradient's terms (our note, section 4; derived by 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from functools import partial
+from typing import ClassVar, Mapping
 
 import numpy as np
 from scipy.linalg import svdvals
 
 from .._arrays import draw_seeds
+from .._draws import map_draws
 from .._estimate import Estimate, seed_of
 from ._decomposition import gradient_decomposition
 from ._setup import Setup
@@ -34,14 +36,19 @@ __all__ = ["WeightDecaySpectrum", "InputNoiseSpike"]
 class WeightDecaySpectrum:
     """Estimator: how often every singular value of W^T (rows on the sphere) lies within the widened Bai-Yin edges."""
 
+    maps_draws: ClassVar[bool] = True
+
+    @staticmethod
+    def inside(m: int, d: int, lo: float, hi: float, seed: int) -> bool:
+        """Whether every singular value of one draw of W^T lies in [lo, hi]."""
+        sv = svdvals(inner_weights(m, d, "sphere", rng=np.random.default_rng(seed)).T)
+        return bool(sv.min() >= lo and sv.max() <= hi)
+
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         d, m = int(values["d"]), int(values["m"])
         ratio, slack = np.sqrt(m / d), d ** -0.5
         lo, hi = abs(ratio - 1) * (1 - slack), (ratio + 1) * (1 + slack)
-        hits = 0
-        for s in draw_seeds(rng, n):
-            sv = svdvals(inner_weights(m, d, "sphere", rng=np.random.default_rng(s)).T)
-            hits += bool(sv.min() >= lo and sv.max() <= hi)
+        hits = sum(map_draws(partial(self.inside, m, d, lo, hi), draw_seeds(rng, n)))
         return Estimate.frequency((hits,), int(n), seed=seed_of(rng),
                                   method=f"{n} draws of W (m, d) = ({m}, {d}); edges [{lo:.4g}, {hi:.4g}]")
 
@@ -65,13 +72,18 @@ class InputNoiseSpike:
                                      activation_params=dict(s.activation_params))
         return float(dec.gamma * dec.zeta / len(dec.r) * np.linalg.norm(dec.v) / abs(dec.r.mean()))
 
+    maps_draws: ClassVar[bool] = True
+
+    def lower(self, values: Mapping[str, object], seed: int) -> bool:
+        """Whether noise lowers ||S2|| / |rbar| on the draw of ``seed``."""
+        tau = float(values["tau"])
+        problem = self.setup.problem({**values, "seed": seed})
+        noise = tau * np.random.default_rng([seed, 1]).standard_normal(problem.data.X_B.shape)
+        return bool(self.s2(problem, tau, noise) < self.s2(problem, 0.0, None))
+
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         tau = float(values["tau"])
-        hits = 0
-        for s in draw_seeds(rng, n):
-            problem = self.setup.problem({**values, "seed": s})
-            noise = tau * np.random.default_rng([s, 1]).standard_normal(problem.data.X_B.shape)
-            hits += self.s2(problem, tau, noise) < self.s2(problem, 0.0, None)
+        hits = sum(map_draws(partial(self.lower, values), draw_seeds(rng, n)))
         return Estimate.frequency((hits,), int(n), seed=seed_of(rng),
                                   method=f"{n} draws of {self.setup.describe()}; tau = {tau}")
 

@@ -19,13 +19,15 @@ Both terms are rank one, so their spectral norms are the exact closed forms
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from functools import partial
+from typing import ClassVar, Mapping
 
 import numpy as np
 
 from theory import InvalidArgument
 
 from .._arrays import draw_seeds
+from .._draws import map_draws
 from .._estimate import Estimate, seed_of
 from ._setup import Setup
 
@@ -55,6 +57,7 @@ class ScalingSlope:
 
     setup: Setup
     quantities: tuple[str, ...]
+    maps_draws: ClassVar[bool] = True  # its draws go through numerics.map_draws
 
     def __post_init__(self) -> None:
         bad = [q for q in self.quantities if q not in SCALING_QUANTITIES]
@@ -79,7 +82,7 @@ class ScalingSlope:
         if isinstance(n, (int, np.integer)) and n == 1:
             raise InvalidArgument("n", n, "at least 2 independent draws (a standard error needs two)")
         seeds = draw_seeds(rng, n)
-        slopes = np.array([self.slopes(values, s) for s in seeds])
+        slopes = np.array(map_draws(partial(self.slopes, values), seeds))
         return Estimate(tuple(slopes.mean(0).tolist()), std_error=tuple((slopes.std(0, ddof=1) / np.sqrt(n)).tolist()),
                         n_samples=int(n), dof=int(n) - 1, seed=seed_of(rng),
                         method=f"mean log-slope over {n} draws of {self.setup.describe()} along n = "

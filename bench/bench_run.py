@@ -1,0 +1,78 @@
+"""Benchmark: the default run (every registered claim, standard budget) in process and on a pool of worker
+processes, in the same invocation, with the estimates compared byte for byte.
+
+Each run is timed from the first claim to the last verdict (``verify.run``), then its reports are written
+(``verify.write_report``, timed apart). The ratio is wall(pool) / wall(in process); the issue's target is at
+most 0.6 on a 2-core machine with ``--jobs 2``. Where the rest of the serial time goes is printed: the claims
+that took longest, and the report writing. The estimates of the two runs (``report.json`` without the keys
+that hold times) must be identical.
+
+    python bench/bench_run.py [--jobs 2] [--match PATTERN] [--budget standard] [--seed 0] [--skip-serial]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+
+from verify import run, select, write_report
+from verify._executors import make_executor
+from verify._session import preload_modules
+from verify.report import report_dict
+
+
+def _timed_run(claims, args, jobs):
+    executor = make_executor("processes", jobs, preload=preload_modules(claims)) if jobs > 1 else None
+    t0 = time.perf_counter()
+    try:
+        result = run(claims, seed=args.seed, budget=args.budget, executor=executor)
+    finally:
+        if executor is not None:
+            executor.close()
+    wall = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as out:
+        t1 = time.perf_counter()
+        write_report(result, out)
+        writing = time.perf_counter() - t1
+    return result, wall, writing
+
+
+def _estimates(result) -> str:
+    claims = report_dict(result)["claims"]
+    for c in claims:
+        c.pop("seconds")
+    return json.dumps(claims, sort_keys=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--match", default=None)
+    parser.add_argument("--budget", default="standard")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-serial", action="store_true", help="only the pool run")
+    args = parser.parse_args()
+    claims = select(args.match)
+    print(f"{len(claims)} claims, budget {args.budget}, seed {args.seed}; {platform.processor() or platform.machine()}"
+          f", {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    runs = {}
+    for jobs in ((args.jobs,) if args.skip_serial else (1, args.jobs)):
+        result, wall, writing = _timed_run(claims, args, jobs)
+        runs[jobs] = (result, wall)
+        busy = sum(v.seconds for v in result.verdicts)
+        print(f"--jobs {jobs}: {wall:.1f} s to decide {len(result.verdicts)} claims ({result.counts()}), "
+              f"{writing:.1f} s to write the reports; sum of per-claim times {busy:.1f} s")
+        for v in sorted(result.verdicts, key=lambda v: -v.seconds)[:8]:
+            print(f"    {v.seconds:7.1f} s  {v.claim.id}")
+    if len(runs) == 2:
+        (serial, t1), (spread, tn) = runs[1], runs[args.jobs]
+        same = _estimates(serial) == _estimates(spread)
+        print(f"ratio wall(--jobs {args.jobs}) / wall(--jobs 1) = {tn / t1:.3f}; estimates identical: {same}")
+
+
+if __name__ == "__main__":
+    main()
