@@ -28,6 +28,10 @@ _EXPORTS = {
     "DEFAULT_FALSE_PASS_RATE": "._check",
     "check": "._check",
     "claim_key": "._check",
+    "stream_key": "._check",
+    "make_executor": "._executors",
+    "default_jobs": "._executors",
+    "diff_reports": "._diff",
     "Claim": "._claim",
     "Kind": "._claim",
     "Parameter": "._claim",
@@ -60,6 +64,7 @@ _EXPORTS = {
     "OUTCOMES": "._verdict",
     "PASS": "._verdict",
     "Verdict": "._verdict",
+    "Reused": "._verdict",
     "decide": "._verdict",
 }
 

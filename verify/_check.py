@@ -26,6 +26,7 @@ estimator declares ``deterministic = True``.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from typing import Callable, Protocol
 
@@ -50,6 +51,9 @@ DEFAULT_FALSE_FAIL_RATE = 1e-3
 DEFAULT_FALSE_PASS_RATE = 0.05
 
 Progress = Callable[[Claim, int, int, int], None]
+
+#: mpmath's working precision is one per process: comparisons in a run's driver threads take turns
+_MPMATH = threading.Lock()
 
 
 def claim_key(claim_id: str) -> int:
@@ -153,9 +157,10 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
         except NoConvergence as exc:
             return _verdict(claim, INCONCLUSIVE, f"estimator did not converge: {exc}", looks, seed, plan.name,
                             false_fail_rate, start, needed=None)
-        looks.append(compare(predicted, estimate, resolution=claim.resolution, alpha=alpha_look,
-                             beta=false_pass_rate, dps=claim.dps, scale_floor=claim.scale_floor,
-                             prediction_error=prediction_error))
+        with _MPMATH:
+            looks.append(compare(predicted, estimate, resolution=claim.resolution, alpha=alpha_look,
+                                 beta=false_pass_rate, dps=claim.dps, scale_floor=claim.scale_floor,
+                                 prediction_error=prediction_error))
         outcome = decide(looks[-1])
         if outcome is not None:
             break
@@ -182,8 +187,9 @@ def _check_interval(claim, seed, plan, rate, beta, progress, start, calls: Calls
         if not claim.spends_rate and estimate.statistical:
             raise InvalidArgument(f"estimator of {claim.id}", estimate.method,
                                   "a bound estimate (the estimator is declared deterministic, so no rate was allotted)")
-        looks.append(compare_interval(ranges, estimate, alpha=rate / plan.looks, beta=beta,
-                                      resolution=claim.resolution))
+        with _MPMATH:
+            looks.append(compare_interval(ranges, estimate, alpha=rate / plan.looks, beta=beta,
+                                          resolution=claim.resolution))
         outcome = decide(looks[-1])
         if outcome is not None or not estimate.statistical:   # a bound does not shrink with more looks
             break

@@ -29,6 +29,7 @@ from ._executors import default_jobs, make_executor
 from ._pack import derivation, derivations
 from ._registry import get, select
 from ._progress import RunProgress
+from ._protocols import maps_draws
 from ._run import run
 from ._session import Session, preload_modules
 from .report import prepare_directory, write_report
@@ -190,13 +191,17 @@ def _run(args: argparse.Namespace) -> int:
     with Session(args.report, resume=args.resume, cache=args.cache) as session:
         decided = session.decided(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate)
         jobs = args.jobs or default_jobs()
+        todo = [c for c in claims if c.id not in decided]
+        if not any(maps_draws(c.estimator) for c in todo):
+            jobs = min(jobs, max(len(todo), 1))  # no idle workers (unless a claim spreads its draws)
         executor = None
         if jobs > 1 or args.executor == "dask" or args.claim_timeout:
             executor = make_executor(args.executor, jobs, scheduler=args.scheduler, preload=preload_modules(claims))
         progress = RunProgress(len(claims), args.quiet)
-        for verdict in decided.values():
-            progress.verdict(verdict)
         try:
+            session.begin()
+            for verdict in decided.values():
+                progress.verdict(verdict)
             with _terminated_as_interrupt():
                 result = run(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate,
                              progress=progress.look, on_verdict=session.recorder(progress.verdict),

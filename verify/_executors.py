@@ -6,8 +6,8 @@ the workers, results in order), and turns their failures into two typed ones:
 
 * :class:`WorkerLost`: a worker process died while running the work (killed, out of memory, a lost Dask
   worker). A process pool is broken by such a death, and it does not say whose work killed it: the pool is
-  replaced, and each piece of work caught in the break is run again alone, in a fresh process; the work that
-  dies there too is given up on, the rest goes on.
+  replaced and the work caught in the break is sent again; work caught in a second break runs alone, in a
+  fresh process, and the work that dies there too is given up on; the rest goes on.
 * :class:`ClaimTimedOut`: the claim's deadline passed. A process pool is then replaced, its processes
   terminated, so the runaway work does not hold a worker; work of other claims caught in that replacement
   is sent again without counting an attempt. A Dask task cannot be stopped once running: it is cancelled
@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Protocol, Sequence
 
@@ -98,54 +98,69 @@ class ProcessPool:
             old = self._pool
             if kill:
                 self._killed.add(generation)
-            _stop(old, kill)
             self._pool, self._generation = self._new(), generation + 1
+        _stop(old, kill)  # outside the lock: never wait for work while other threads need the pool
+
+    def _current(self) -> tuple[ProcessPoolExecutor, int]:
+        with self._lock:
+            if self._closed:
+                raise CancelledError("the run is stopping")
+            return self._pool, self._generation
 
     def call_many(self, fn: Callable, arguments: Sequence[tuple], deadline: float | None = None) -> list:
+        breaks = 0
         while True:
-            with self._lock:
-                if self._closed:
-                    raise CancelledError("the run is stopping")
-                pool, generation = self._pool, self._generation
+            pool, generation = self._current()
             try:
                 futures = [pool.submit(fn, *a) for a in arguments]
-                return [f.result(timeout=_remaining(deadline)) for f in futures]
-            except (BrokenProcessPool, RuntimeError):  # broken (or replaced) under us
+            except (BrokenProcessPool, RuntimeError):  # replaced or broken before the work was sent: send again
                 self._replace(generation, kill=False)
-                if generation in self._killed:
-                    continue  # we stopped it (another claim's timeout): send again
-                # some worker died; which work killed it is unknown: run each piece alone in a fresh process
-                return [self._alone(fn, a, deadline) for a in arguments]
-            except TimeoutError:
-                for f in futures:
-                    f.cancel()
+                continue
+            done, waiting = wait(futures, timeout=_remaining(deadline))
+            if waiting:  # the deadline passed (work that raises TimeoutError itself is not this)
                 self._replace(generation, kill=True)
-                raise ClaimTimedOut() from None
+                raise ClaimTimedOut()
+            try:
+                return [f.result() for f in futures]  # the work's own exception, if any, as it was raised
+            except (BrokenProcessPool, CancelledError):
+                self._current()  # stopping: raise at once
+                if generation in self._killed:
+                    continue  # we stopped that pool (another claim's timeout): send again, as if new
+                self._replace(generation, kill=False)
+                breaks += 1
+                if breaks < 2:
+                    continue  # a worker died; perhaps not over this work: send it again once
+                # broken twice with this work in it: run each piece alone, so a death is its own doing
+                return [self._alone(fn, a, deadline) for a in arguments]
 
     def _alone(self, fn: Callable, args: tuple, deadline: float | None):
         """``fn(*args)`` in a process of its own: a death there is this work's doing."""
+        self._current()
         solo = ProcessPoolExecutor(max_workers=1, mp_context=self._context)
-        kill = True
+        future = solo.submit(fn, *args)
         try:
-            result = solo.submit(fn, *args).result(timeout=_remaining(deadline))
-            kill = False
-            return result
+            done, _ = wait([future], timeout=_remaining(deadline))
+            if not done:
+                raise ClaimTimedOut()
+            return future.result()
         except BrokenProcessPool:
-            raise WorkerLost("the worker process running it died (it was run again alone, and died again)") from None
-        except TimeoutError:
-            raise ClaimTimedOut() from None
+            raise WorkerLost("the worker process running it died (also when run alone)") from None
         finally:
-            _stop(solo, kill)
+            _stop(solo, kill=not future.done())
 
     def close(self, kill: bool = False) -> None:
         with self._lock:
             self._closed = True
-            _stop(self._pool, kill)
+            self._killed.add(self._generation)
+            pool = self._pool
+        _stop(pool, kill)
 
 
 def _stop(pool: ProcessPoolExecutor, kill: bool) -> None:
+    """Shut ``pool`` down; with ``kill``, terminate its processes (work still queued there then fails with
+    BrokenProcessPool, and its callers send it again)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=not kill, cancel_futures=True)
+    pool.shutdown(wait=not kill, cancel_futures=False)
     if kill:
         for p in processes:
             p.terminate()
@@ -176,19 +191,30 @@ class DaskCluster:
                                       "the address of a reachable Dask scheduler, like tcp://host:8786",
                                       hint=f"{type(exc).__name__}: {exc}") from None
             self.name = f"dask {scheduler}"
-        self.workers = max(len(self._client.scheduler_info().get("workers", {})), 1)
+        workers = self._client.scheduler_info().get("workers", {})
+        threaded = [w for w, info in workers.items() if info.get("nthreads", 1) > 1]
+        if threaded:  # mpmath's precision and the BLAS thread limit are per process: one task at a time
+            self.close()
+            raise InvalidArgument("--scheduler", scheduler, "a cluster whose workers run one thread each",
+                                  hint=f"start them with `dask worker --nthreads 1 ADDRESS`; {threaded[0]} has more")
+        self.workers = max(len(workers), 1)
 
     def call_many(self, fn: Callable, arguments: Sequence[tuple], deadline: float | None = None) -> list:
         from dask.distributed import KilledWorker
 
         futures = [self._client.submit(fn, *a, pure=False) for a in arguments]
-        try:
-            return [f.result(timeout=_remaining(deadline)) for f in futures]
-        except KilledWorker as exc:
-            raise WorkerLost(f"the Dask workers running it died: {exc}") from None
-        except TimeoutError:
-            self._client.cancel(futures)
-            raise ClaimTimedOut() from None
+        results = []
+        for f in futures:
+            try:
+                results.append(f.result(timeout=_remaining(deadline)))
+            except KilledWorker as exc:
+                raise WorkerLost(f"the Dask workers running it died: {exc}") from None
+            except TimeoutError:
+                if f.done():
+                    raise  # the work's own TimeoutError
+                self._client.cancel(futures)
+                raise ClaimTimedOut() from None
+        return results
 
     def close(self, kill: bool = False) -> None:
         self._client.close()

@@ -12,6 +12,7 @@ so they do not depend on the executor, the number of workers or the order of the
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -120,15 +121,19 @@ def _drive(claim: Claim, settings: dict, executor: Executor, timeout: float | No
     if stop.is_set():
         return None
     deadline = time.monotonic() + timeout if timeout else None
-    return _checked(claim, settings, _OnWorkers(executor, claim, deadline), timeout, pictures)
+    return _checked(claim, settings, lambda: _OnWorkers(executor, claim, deadline), timeout, pictures)
 
 
-def _checked(claim: Claim, settings: dict, calls: "_OnWorkers | None", timeout, pictures: bool) -> Verdict:
+def _checked(claim: Claim, settings: dict, where: Callable | None, timeout, pictures: bool) -> Verdict:
+    """The verdict of ``claim``, its calls made where ``where()`` says (None: here); whatever goes wrong with
+    the claim or its worker becomes the claim's verdict, with no look (such a verdict is never stored)."""
     start = time.perf_counter()
     try:
+        calls = where() if where else None
         verdict = check(claim, calls=calls, **settings)
     except ClaimTimedOut:
-        return _undecided(claim, INCONCLUSIVE, f"the claim ran past its timeout of {timeout:g} s", settings, start)
+        return _undecided(claim, INCONCLUSIVE, f"the claim ran past its timeout of {timeout or 0:g} s", settings,
+                          start)
     except WorkerLost as exc:
         return _undecided(claim, FAIL, str(exc), settings, start)
     except Exception as exc:  # noqa: BLE001  (one broken claim must not lose the run)
@@ -136,7 +141,8 @@ def _checked(claim: Claim, settings: dict, calls: "_OnWorkers | None", timeout, 
     if pictures and claim.illustrations:
         try:
             drawn = calls.pictures() if calls else claim_pictures(claim)
-        except (ClaimTimedOut, WorkerLost):
+        except Exception as exc:  # noqa: BLE001  (a picture that fails must not lose the verdict)
+            sys.stderr.write(f"pictures of {claim.id} not drawn: {type(exc).__name__}: {exc}\n")
             drawn = ()
         verdict = replace(verdict, pictures=drawn)
     return verdict
@@ -144,7 +150,7 @@ def _checked(claim: Claim, settings: dict, calls: "_OnWorkers | None", timeout, 
 
 def _undecided(claim: Claim, outcome: str, reason: str, settings: dict, start: float) -> Verdict:
     return Verdict(claim, outcome, reason, (), int(settings["seed"]), lookup_budget(settings["budget"]).name,
-                   settings["false_fail_rate"], 0.0, time.perf_counter() - start)
+                   settings["false_fail_rate"], 0.0, time.perf_counter() - start, pictures=())
 
 
 class _OnWorkers:

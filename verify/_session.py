@@ -1,14 +1,18 @@
 """A command-line run's result stores: the report directory's own, for ``--resume``, and a ``--cache``.
 
 Every verdict is recorded in the report directory's store the moment it is decided (and in the cache, when
-one is given); a verdict taken from the cache is not recorded again. A new run into a directory starts its
+one is given); a verdict taken from the cache is not recorded again, nor is one without a look (a timeout, a
+dead worker, an exception: the machinery's failure, not the evidence's). A new run into a directory starts its
 store afresh, after reading how long each claim took last time (the long ones are started first).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Callable, Sequence
+
+from theory import InvalidArgument
 
 from ._check import DEFAULT_FALSE_PASS_RATE
 from ._claim import Claim
@@ -26,15 +30,20 @@ class Session:
                  false_pass_rate: float = DEFAULT_FALSE_PASS_RATE):
         from .report._environment import environment
 
-        self.beta, self.resume = false_pass_rate, resume
-        self.store = Store(report, option="--resume" if resume else "--report", create=not resume)
-        self.timings = self.store.timings()
-        if not resume:
-            self.store.clear()
+        self.beta, self.resume, self.warned = false_pass_rate, resume, False
         self.cache = Store(cache, option="--cache") if cache else None
-        if self.cache is not None:
-            self.timings = {**self.cache.timings(), **self.timings}
+        self.store = Store(report, option="--resume" if resume else "--report", create=not resume)
+        if self.cache is not None and self.cache.path.resolve() == self.store.path.resolve():
+            raise InvalidArgument("--cache", str(cache), "a directory other than --report (a new run clears the "
+                                  "report's own store)")
+        self.timings = {**(self.cache.timings() if self.cache else {}), **self.store.timings()}
         self.commit = environment()["git"]["commit"]
+
+    def begin(self) -> None:
+        """Start the run's record: a new run (not ``--resume``) forgets what the directory's store held. Called
+        once everything else has been checked, so a refused command changes nothing."""
+        if not self.resume:
+            self.store.clear()
 
     def __enter__(self) -> "Session":
         return self
@@ -61,10 +70,16 @@ class Session:
     def recorder(self, then: Callable[[Verdict], None]) -> Callable[[Verdict], None]:
         """An ``on_verdict`` that records each newly decided verdict, then calls ``then``."""
         def record(verdict: Verdict) -> None:
-            if verdict.reused is None:
-                self.store.put(verdict, beta=self.beta, commit=self.commit)
-                if self.cache is not None:
-                    self.cache.put(verdict, beta=self.beta, commit=self.commit)
+            if verdict.reused is None and verdict.looks:  # no look: a timeout, a dead worker, an exception
+                for store in (self.store, self.cache):
+                    if store is None:
+                        continue
+                    try:
+                        store.put(verdict, beta=self.beta, commit=self.commit)
+                    except Exception as exc:  # noqa: BLE001  (a store that fails must not stop the run)
+                        if not self.warned:
+                            sys.stderr.write(f"verify: warning: verdicts are not being stored: {exc}\n")
+                        self.warned = True
             then(verdict)
         return record
 

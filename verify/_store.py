@@ -102,7 +102,9 @@ def fingerprint(claim: Claim) -> str:
     The pickled claim (its id, kind, parameters, resolution, precision, first look and the data its callables
     hold), the source of the code it runs and the versions of Python and the numerical libraries.
     """
-    h = hashlib.sha256(cloudpickle.dumps(claim))
+    root = str(Path(__file__).resolve().parent.parent).encode()
+    # a function pickled by value records its file's absolute path: the same code in another checkout is the same
+    h = hashlib.sha256(cloudpickle.dumps(claim).replace(root, b"<root>"))
     h.update(_code_digest(claim).encode())
     h.update(sys.version.encode())
     for name in _LIBRARIES:
@@ -179,8 +181,11 @@ class Store:
             reused: bool) -> Verdict | None:
         """The verdict recorded for ``claim`` checked with these settings, or None; ``reused`` marks it so."""
         key = self._key(claim, _Settings(seed, budget, rate, beta))
-        row = self._db.execute("SELECT payload, checksum, decided, git_commit FROM verdicts WHERE claim_id=? AND "
-                               "fingerprint=? AND seed=? AND budget=? AND rate=? AND beta=?", key).fetchone()
+        try:
+            row = self._db.execute("SELECT payload, checksum, decided, git_commit FROM verdicts WHERE claim_id=? "
+                                   "AND fingerprint=? AND seed=? AND budget=? AND rate=? AND beta=?", key).fetchone()
+        except sqlite3.Error as exc:
+            self._refuse(f"a readable result store ({exc})")
         if row is None:
             return None
         payload, checksum, decided, commit = row
@@ -194,12 +199,18 @@ class Store:
 
     def timings(self) -> dict[str, float]:
         """Seconds each claim took when last recorded (to start the long claims first)."""
-        return dict(self._db.execute("SELECT claim_id, seconds FROM verdicts ORDER BY decided"))
+        try:
+            return dict(self._db.execute("SELECT claim_id, seconds FROM verdicts ORDER BY decided"))
+        except sqlite3.Error as exc:
+            self._refuse(f"a readable result store ({exc})")
 
     def clear(self) -> None:
         """Forget every record (a new run into the same directory)."""
-        with self._db:
-            self._db.execute("DELETE FROM verdicts")
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM verdicts")
+        except sqlite3.Error as exc:
+            self._refuse(f"a writable result store ({exc})")
 
     def close(self) -> None:
         self._db.close()

@@ -8,6 +8,7 @@ unpickled once per worker process, then kept by the blob's digest. Nothing here 
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections import OrderedDict
 
 import cloudpickle
@@ -17,7 +18,7 @@ from ._check import one_blas_thread
 from ._check import predict as _predict
 from ._claim import Claim
 
-__all__ = ["ClaimBlob", "predict", "estimate", "draw", "pictures"]
+__all__ = ["ClaimBlob", "WorkError", "predict", "estimate", "draw", "pictures"]
 
 _KEEP = 256
 _CLAIMS: OrderedDict[str, Claim] = OrderedDict()
@@ -47,24 +48,43 @@ class ClaimBlob:
         return found
 
 
+class WorkError(RuntimeError):
+    """An exception raised on a worker that could not travel back as itself (it does not pickle)."""
+
+
+def _carried(work):
+    """Run ``work()``; an exception that would not unpickle in the parent is sent as a :class:`WorkError` with its
+    type and message (else the pool would take it for a dead worker)."""
+    try:
+        return work()
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:  # noqa: BLE001
+            raise WorkError(f"{type(exc).__name__}: {exc}") from None
+        raise
+
+
 def predict(blob: ClaimBlob):
     """The claim's prediction and its own error bound."""
-    return _predict(blob.claim())
+    return _carried(lambda: _predict(blob.claim()))
 
 
 def estimate(blob: ClaimBlob, seed: int, look: int, n: int | None):
     """One look's estimate, from the look's own stream."""
-    return _estimate(blob.claim(), seed, look, n)
+    return _carried(lambda: _estimate(blob.claim(), seed, look, n))
 
 
 def draw(fn_data: bytes, item: object):
     """One independent draw of an estimator that maps its draws (``fn`` pickled by cloudpickle)."""
-    with one_blas_thread():
-        return cloudpickle.loads(fn_data)(item)
+    def work():
+        with one_blas_thread():
+            return cloudpickle.loads(fn_data)(item)
+    return _carried(work)
 
 
 def pictures(blob: ClaimBlob) -> tuple[tuple[str, bytes], ...]:
     """The claim's pictures (:func:`verify.report.claim_pictures`), drawn on a worker."""
     from .report import claim_pictures
 
-    return claim_pictures(blob.claim())
+    return _carried(lambda: claim_pictures(blob.claim()))

@@ -5,6 +5,7 @@ gets its verdict and the run goes on."""
 import json
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -47,6 +48,21 @@ class MeanOfDraws:
                         method="mean of draws", seed=seed_of(rng), dof=n - 1)
 
 
+class Counting:
+    """An executor that counts the calls of each worker function it is handed, then hands them on."""
+
+    def __init__(self, executor):
+        self.executor, self.name, self.workers = executor, executor.name, executor.workers
+        self.calls = Counter()
+
+    def call_many(self, fn, arguments, deadline=None):
+        self.calls[fn.__name__] += len(arguments)
+        return self.executor.call_many(fn, arguments, deadline)
+
+    def close(self, kill=False):
+        self.executor.close(kill)
+
+
 def _mapping_claim():
     return replace(statistical(id="synthetic.mapped.mean", n_start=16), estimator=MeanOfDraws())
 
@@ -78,11 +94,12 @@ def test_in_process_processes_and_dask_give_byte_identical_estimates():
     claims = tuple(select(i)[0] for i in SELECTION) + (_mapping_claim(),)
     assert {c.id.split(".")[0] for c in claims} >= {"gauss", "hermite", "kernel", "lowrank", "fluct", "sloppy", "wd"}
     here = run(claims, seed=5, budget="quick")
-    pool = ProcessPool(2)
+    pool = Counting(ProcessPool(2))
     try:
         spread = run(claims, seed=5, budget="quick", executor=pool)
     finally:
         pool.close()
+    assert pool.calls["draw"] >= 16  # the mapping claim's draws went to the workers, one call each
     dask = DaskCluster(2)
     try:
         assert dask.workers == 2
@@ -106,6 +123,14 @@ def _raising(params, *, rng, n, dps=None):
     raise ZeroDivisionError("on purpose")
 
 
+def _runtime_error(params, *, rng, n, dps=None):
+    raise RuntimeError("a library gave up")
+
+
+def _own_timeout(params, *, rng, n, dps=None):
+    raise TimeoutError("a socket timed out")
+
+
 def _builders():
     """Estimators that misbehave, as closures (pickled by value, so a worker needs no test module)."""
     def dies(params, *, rng, n, dps=None):
@@ -121,6 +146,8 @@ def test_a_raising_claim_a_dying_worker_and_a_timeout_each_get_a_verdict_and_the
     dies, sleeps = _builders()
     good = statistical(id="synthetic.good")
     claims = (replace(statistical(id="synthetic.raises"), estimator=_raising),
+              replace(statistical(id="synthetic.runtime"), estimator=_runtime_error),
+              replace(statistical(id="synthetic.own_timeout"), estimator=_own_timeout),
               replace(statistical(id="synthetic.dies"), estimator=dies),
               replace(statistical(id="synthetic.sleeps"), estimator=sleeps), good)
     pool = make_executor("processes", 2)
@@ -132,8 +159,10 @@ def test_a_raising_claim_a_dying_worker_and_a_timeout_each_get_a_verdict_and_the
     assert time.monotonic() - t0 < 100
     outcome = {v.claim.id: (v.outcome, v.reason) for v in result.verdicts}
     assert outcome["synthetic.raises"] == (FAIL, "the claim raised ZeroDivisionError: on purpose")
-    assert outcome["synthetic.dies"][0] == FAIL and "died again" in outcome["synthetic.dies"][1]
+    assert outcome["synthetic.dies"][0] == FAIL and "died (also when run alone)" in outcome["synthetic.dies"][1]
     assert outcome["synthetic.sleeps"] == (INCONCLUSIVE, "the claim ran past its timeout of 20 s")
+    assert outcome["synthetic.runtime"] == (FAIL, "the claim raised RuntimeError: a library gave up")
+    assert outcome["synthetic.own_timeout"] == (FAIL, "the claim raised TimeoutError: a socket timed out")
     assert outcome["synthetic.good"][0] == PASS
     assert [v.claim.id for v in result.verdicts] == [c.id for c in claims]  # the order of the selection
 
@@ -149,7 +178,7 @@ def test_an_unknown_executor_a_timeout_without_one_and_a_bad_timeout_are_refused
         make_executor("threads", 2)
     with pytest.raises(InvalidArgument, match="claim_timeout"):
         run((statistical(),), claim_timeout=5)
-    with pytest.raises(InvalidArgument, match="claim_timeout"):
+    with pytest.raises(InvalidArgument, match="positive number of seconds"):
         run((statistical(),), claim_timeout=-1, executor=None)
 
 

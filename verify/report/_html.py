@@ -188,6 +188,10 @@ def _verdict_facts(record: dict) -> str:
             ("seconds", _e(f"{record['seconds']:.2f}"))]
     if record.get("samples_needed"):
         rows.append(("samples needed", _e(f"about {record['samples_needed']} would resolve it")))
+    if record.get("reused"):
+        r = record["reused"]
+        at = f" at commit {r['commit'][:12]}" if r.get("commit") else ""
+        rows.insert(0, ("reused", _e(f"not verified by this run: decided{at} on {r['decided']} ({r['store']})")))
     return _facts(rows)
 
 

@@ -70,7 +70,8 @@ def junit_xml(result: RunResult, data: dict) -> ET.ElementTree:
     for v in result.verdicts:
         case = ET.SubElement(suite, "testcase", {"classname": v.claim.id.split(".")[0], "name": v.claim.id,
                                                  "time": f"{v.seconds:.3f}"})
-        body = _text(evidence_text(v))
+        reused = f"{v.reused.describe()} (not verified by this run)\n" if v.reused is not None else ""
+        body = _text(reused + evidence_text(v))
         if v.outcome == FAIL:
             ET.SubElement(case, "failure", {"message": _text(v.reason), "type": FAIL}).text = body
         elif v.outcome == INCONCLUSIVE:

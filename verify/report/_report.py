@@ -88,6 +88,8 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "alpha_spent": _num(v.alpha_spent, None),
         "samples_needed": v.samples_needed,
         "seconds": round(v.seconds, 4),
+        "reused": ({"commit": v.reused.commit, "decided": v.reused.decided, "store": v.reused.store}
+                   if v.reused is not None else None),
         "looks": [_look(c) for c in v.looks],
     }
     return record
@@ -127,12 +129,14 @@ def report_dict(result: RunResult, *, claims_files: Sequence[Mapping[str, str]] 
         "run": {
             "seed": result.seed, "budget": result.budget,
             "false_fail_rate": result.false_fail_rate,
-            "false_fail_rate_per_claim": per_claim_rate(claims, result.false_fail_rate) if claims else None,
+            "false_fail_rate_per_claim": (result.verdicts[0].false_fail_rate if result.verdicts
+                                          else per_claim_rate(claims, result.false_fail_rate) if claims else None),
             "false_pass_rate": result.false_pass_rate,
             "error_control": "Bonferroni over statistical claims, Bonferroni alpha spending over a fixed "
                              "schedule of doubling looks, Bonferroni over components",
             "started": result.started, "seconds": round(result.seconds, 3),
             "selected": result.selected, "interrupted": result.interrupted,
+            "executor": result.executor, "resumed": result.resumed, "reused": result.reused,
             "counts": result.counts(),
             **environment(),
             **({"claims_files": [dict(f) for f in claims_files]} if claims_files else {}),
@@ -151,7 +155,8 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
         f"- seed {run['seed']}, budget `{run['budget']}`, false-fail rate {run['false_fail_rate']:g} for the run "
         f"({run['false_fail_rate_per_claim'] or 0:.3g} per statistical claim), "
         f"false-pass rate {run['false_pass_rate']:g}",
-        f"- started {run['started']}, {run['seconds']:.1f} s; machine: {machine_text(run)}",
+        f"- started {run['started']}, {run['seconds']:.1f} s on {run.get('executor', 'in-process')}"
+        + "".join(f", {run[k]} {k}" for k in ("resumed", "reused") if run.get(k)) + f"; machine: {machine_text(run)}",
         f"- git {git['commit'] or 'unknown'}{' (dirty)' if git['dirty'] else ''}; "
         + ", ".join(f"{k} {v}" for k, v in run["packages"].items()),
         *(["- claims files: " + ", ".join(f"`{f['path']}` (sha256 {f['sha256'][:12]})" for f in run["claims_files"])]
@@ -161,7 +166,8 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for c in data["claims"]:
-        lines.append(f"| `{c['id']}` | {c['kind']} | **{c['outcome']}** | {_g(c['relative_discrepancy'])} | "
+        lines.append(f"| `{c['id']}` | {c['kind']} | **{c['outcome']}**{' (reused)' if c.get('reused') else ''} | "
+                     f"{_g(c['relative_discrepancy'])} | "
                      f"{_g(c['min_detectable'])} | {c['resolution']:g} | {c['n_samples'] or '-'} | "
                      f"{c['seconds']:.2f} |")
     if plot:
@@ -178,9 +184,15 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
                   f"- {c['reason']}"
                   + (f"; about {c['samples_needed']} samples would resolve it" if c["samples_needed"] else ""),
                   f"- seed {c['seed']} (stream {c['stream']}), {c['n_samples'] or 'no'} samples, dps {c['dps']}, "
-                  f"false-fail rate {c['false_fail_rate']:.3g} allotted, {c['alpha_spent']:.3g} spent", ""]
+                  f"false-fail rate {c['false_fail_rate']:.3g} allotted, {c['alpha_spent']:.3g} spent",
+                  *([_reused_text(c["reused"])] if c.get("reused") else []), ""]
         lines += [f"![{c['id']}]({name})" for name in c.get("pictures", [])] + ([""] if c.get("pictures") else [])
     return "\n".join(lines) + "\n"
+
+
+def _reused_text(reused: dict) -> str:
+    at = f" at commit {reused['commit'][:12]}" if reused.get("commit") else ""
+    return f"- **reused**, not verified by this run: decided{at} on {reused['decided']} ({reused['store']})"
 
 
 def _g(x: float | None) -> str:

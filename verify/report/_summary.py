@@ -55,7 +55,8 @@ def _provenance(run: dict) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in (run.get("packages") or {}).items())
     files = "; claim files: " + ", ".join(f"{f.get('path')} ({str(f.get('sha256'))[:12]})"
                                           for f in run["claims_files"]) if run.get("claims_files") else ""
-    return _plain(f"commit {commit}; seed {run['seed']}, budget {run['budget']}, false-fail rate "
+    reused = f"; {run['reused']} verdicts reused from a cache" if run.get("reused") else ""
+    return _plain(f"commit {commit}{reused}; seed {run['seed']}, budget {run['budget']}, false-fail rate "
                   f"{run['false_fail_rate']:g}; started {run['started']}, {float(run['seconds']):.1f} s; "
                   f"{machine_text(run)}; {versions}{files}", 4000)
 
@@ -68,8 +69,8 @@ def summary_markdown(data: dict, *, limit: int = LIMIT) -> str:
     size = sum(len(x.encode()) + 1 for x in lines)
     bad = [c for c in claims if c["outcome"] != PASS]
     budget = limit - 2048 - size  # room for the notes on what was left out
-    listed = _take([f"- {_MARK.get(c['outcome'], '')} `{_plain(c['id'], 200)}` **{c['outcome']}**: "
-                    f"{_plain(c['reason'])}" for c in bad], budget // 2)
+    listed = _take([f"- {_MARK.get(c['outcome'], '')} `{_plain(c['id'], 200)}` **{c['outcome']}**"
+                    f"{' (reused)' if c.get('reused') else ''}: {_plain(c['reason'])}" for c in bad], budget // 2)
     if bad:
         lines += ["### Failed and inconclusive", "", *listed]
         if len(listed) < len(bad):
@@ -77,7 +78,8 @@ def summary_markdown(data: dict, *, limit: int = LIMIT) -> str:
         lines.append("")
     budget = limit - 1024 - sum(len(x.encode()) + 1 for x in lines)
     rows = [c for c in claims if c["outcome"] != PASS] + [c for c in claims if c["outcome"] == PASS][:MAX_PASS_ROWS]
-    table = _take([f"| `{_plain(c['id'], 200)}` | {_MARK.get(c['outcome'], '')} {c['outcome']} | "
+    table = _take([f"| `{_plain(c['id'], 200)}` | {_MARK.get(c['outcome'], '')} {c['outcome']}"
+                   f"{' (reused)' if c.get('reused') else ''} | "
                    f"{_g(c['relative_discrepancy'])} | {_g(c['min_detectable'])} | {_g(c['resolution'])} |"
                    for c in rows], budget)
     lines += ["| claim | outcome | rel. discrepancy | min. detectable | resolution |", "|---|---|---|---|---|", *table]
