@@ -7,6 +7,9 @@ most 0.6 on a 2-core machine with ``--jobs 2``. Where the rest of the serial tim
 that took longest, and the report writing. The estimates of the two runs (``report.json`` without the keys
 that hold times) must be identical.
 
+Then the cached rerun: the verdicts of the last run are put in a result store, and ``python -m verify run --cache``
+(a fresh process: start-up, the lookup of every claim in the store, the reports) is timed; it verifies nothing.
+
     python bench/bench_run.py [--jobs 2] [--match PATTERN] [--budget standard] [--seed 0] [--skip-serial]
 """
 
@@ -16,12 +19,17 @@ import argparse
 import json
 import os
 import platform
+import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 from verify import run, select, write_report
+from verify._check import DEFAULT_FALSE_PASS_RATE
 from verify._executors import make_executor
 from verify._session import preload_modules
+from verify._store import Store
 from verify.report import report_dict
 
 
@@ -48,6 +56,21 @@ def _estimates(result) -> str:
     return json.dumps(claims, sort_keys=True)
 
 
+def _cached_rerun(result, args) -> tuple[float, str]:
+    """Seconds of ``python -m verify run --cache`` with every verdict of ``result`` in the cache, and its summary."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "cache", option="--cache", create=True)
+        for verdict in result.verdicts:
+            store.put(verdict, beta=DEFAULT_FALSE_PASS_RATE, commit=None)
+        store.close()
+        match = ("--match", args.match) if args.match else ()
+        command = [sys.executable, "-m", "verify", "run", *match, "--budget", args.budget, "--seed", str(args.seed),
+                   "--cache", str(Path(tmp) / "cache"), "--report", str(Path(tmp) / "report"), "--quiet"]
+        t0 = time.perf_counter()
+        out = subprocess.run(command, capture_output=True, text=True)
+        return time.perf_counter() - t0, (out.stdout.strip().splitlines() or ["(no output)"])[-1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
@@ -72,6 +95,8 @@ def main() -> None:
         (serial, t1), (spread, tn) = runs[1], runs[args.jobs]
         same = _estimates(serial) == _estimates(spread)
         print(f"ratio wall(--jobs {args.jobs}) / wall(--jobs 1) = {tn / t1:.3f}; estimates identical: {same}")
+    seconds, summary = _cached_rerun(runs[args.jobs][0], args)
+    print(f"cached rerun (python -m verify run --cache, every verdict stored): {seconds:.1f} s\n    {summary}")
 
 
 if __name__ == "__main__":

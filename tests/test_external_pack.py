@@ -62,7 +62,7 @@ def test_external_pack_is_listed_and_its_claim_passes(tmp_path):
     assert _listed_ids(_python(["-m", "verify", "list", "--match", "example"], cwd=work, env=_env(site))) == [CLAIM_ID]
 
     report = tmp_path / "report"
-    run = _python(["-m", "verify", "run", "--match", "example", "--report", str(report), "--quiet"],
+    run = _python(["-m", "verify", "run", "--match", "example", "--jobs", "1", "--report", str(report), "--quiet"],
                   cwd=work, env=_env(site))
     assert run.returncode == 0, run.stdout + run.stderr
     claims = json.loads((report / "report.json").read_text())["claims"]

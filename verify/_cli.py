@@ -42,44 +42,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"verify: error: {message}\n")
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {value}")
-    return value
+def _option(option: str, convert, valid, what: str):
+    """An argparse type for ``option``: ``convert`` the text, and refuse it, naming the option and ``what`` it must
+    be, when it does not convert or is not ``valid``."""
+    def parse(text: str):
+        try:
+            value = convert(text) if text.isascii() else None  # int("\u0663") would be 3
+        except ValueError:
+            value = None
+        if value is None or not valid(value):
+            raise argparse.ArgumentTypeError(f"{option} must be {what}, got {text!r}")
+        return value
+    return parse
 
 
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"--false-fail-rate must be a probability in (0, 1), got {text!r}")
-    return value
-
-
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"--jobs must be a positive integer (worker processes), got {text!r}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"--claim-timeout must be a positive number of seconds, got {text!r}")
-    return value
+_seed = _option("--seed", int, lambda v: v >= 0, "a non-negative integer")
+_rate = _option("--false-fail-rate", float, lambda v: 0 < v < 1, "a probability in (0, 1)")
+_jobs = _option("--jobs", int, lambda v: v >= 1, "a positive integer (worker processes)")
+_seconds = _option("--claim-timeout", float, lambda v: 0 < v < float("inf"), "a positive number of seconds")
 
 
 def _assignment(text: str) -> tuple[str, float | tuple[float, ...]]:

@@ -33,7 +33,7 @@ from ._executors import ClaimTimedOut, Executor, WorkerLost
 from ._protocols import maps_draws
 from ._result import RunResult, per_claim_rate
 from ._verdict import FAIL, INCONCLUSIVE, Verdict
-from .report import claim_pictures
+from .report import claim_pictures, verdict_plot
 
 __all__ = ["RunResult", "run", "per_claim_rate"]
 
@@ -52,7 +52,8 @@ def run(claims: Sequence[Claim], *, seed: int = 0, budget: str = "standard",
     checked here in turn. ``claim_timeout`` (seconds, with an executor) gives a claim that runs longer an
     INCONCLUSIVE verdict saying so. ``decided`` holds verdicts already decided (by an interrupted run being
     resumed, or from a cache), by claim id: those claims are not checked again. ``on_verdict`` is called here,
-    in this thread, as each verdict is decided. ``pictures`` draws each claim's illustrations with its verdict.
+    in this thread, as each verdict is decided. ``pictures`` draws each claim's illustrations and the report's plot
+    of its looks with its verdict, where it is decided (False: the report draws them when it is written).
     ``order`` (larger first) only changes which claims start first, never their numbers.
     """
     _check_timeout(claim_timeout, executor)
@@ -138,14 +139,22 @@ def _checked(claim: Claim, settings: dict, where: Callable | None, timeout, pict
         return _undecided(claim, FAIL, str(exc), settings, start)
     except Exception as exc:  # noqa: BLE001  (one broken claim must not lose the run)
         return _undecided(claim, FAIL, f"the claim raised {type(exc).__name__}: {exc}", settings, start)
-    if pictures and claim.illustrations:
-        try:
-            drawn = calls.pictures() if calls else claim_pictures(claim)
-        except Exception as exc:  # noqa: BLE001  (a picture that fails must not lose the verdict)
-            sys.stderr.write(f"pictures of {claim.id} not drawn: {type(exc).__name__}: {exc}\n")
-            drawn = ()
-        verdict = replace(verdict, pictures=drawn)
-    return verdict
+    if not pictures:
+        return verdict
+    if claim.illustrations:
+        verdict = replace(verdict, pictures=_drawn(claim, "pictures", calls.pictures if calls else
+                                                   lambda: claim_pictures(claim), ()))
+    return replace(verdict, plot=_drawn(claim, "plot", (lambda: calls.plot(verdict)) if calls else
+                                        lambda: verdict_plot(verdict), None))
+
+
+def _drawn(claim: Claim, what: str, draw: Callable, nothing):
+    """``draw()``; one that fails is ``nothing``, with a line on stderr (a picture must not lose the verdict)."""
+    try:
+        return draw()
+    except Exception as exc:  # noqa: BLE001
+        sys.stderr.write(f"{what} of {claim.id} not drawn: {type(exc).__name__}: {exc}\n")
+        return nothing
 
 
 def _undecided(claim: Claim, outcome: str, reason: str, settings: dict, start: float) -> Verdict:
@@ -178,3 +187,6 @@ class _OnWorkers:
 
     def pictures(self):
         return self._one(_work.pictures)
+
+    def plot(self, verdict: Verdict):
+        return self._one(_work.plot, replace(verdict, claim=None, pictures=None))

@@ -63,7 +63,8 @@ class Verdict:
     is the rate allotted to this claim and ``alpha_spent`` what its looks used.
     ``samples_needed`` estimates the sample size at which an INCONCLUSIVE claim
     would be resolved. ``pictures`` holds the claim's illustrations drawn as PNG
-    (name, bytes) by the worker that decided it (None: not drawn yet); ``reused`` is set when the verdict
+    (name, bytes) by the worker that decided it (None: not drawn yet), and ``plot`` the report's plot of its
+    looks as PNG bytes (None: drawn when the report is written); ``reused`` is set when the verdict
     was not decided by this run but taken from a result cache.
     """
 
@@ -78,6 +79,7 @@ class Verdict:
     seconds: float
     samples_needed: int | None = None
     pictures: tuple[tuple[str, bytes], ...] | None = field(default=None, repr=False)
+    plot: bytes | None = field(default=None, repr=False)
     reused: Reused | None = None
 
     @property

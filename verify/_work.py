@@ -1,4 +1,4 @@
-"""What a worker runs: a claim's prediction, one look's estimate, one draw, the claim's pictures.
+"""What a worker runs: a claim's prediction, one look's estimate, one draw, the claim's pictures and plot.
 
 These are plain module-level functions, so a process pool or a Dask worker can call them by reference.
 The claim travels as a cloudpickle blob (claims hold closures and partials that plain pickle refuses) and is
@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections import OrderedDict
+from dataclasses import replace
 
 import cloudpickle
 
@@ -18,7 +19,7 @@ from ._check import one_blas_thread
 from ._check import predict as _predict
 from ._claim import Claim
 
-__all__ = ["ClaimBlob", "WorkError", "predict", "estimate", "draw", "pictures"]
+__all__ = ["ClaimBlob", "WorkError", "predict", "estimate", "draw", "pictures", "plot"]
 
 _KEEP = 256
 _CLAIMS: OrderedDict[str, Claim] = OrderedDict()
@@ -88,3 +89,10 @@ def pictures(blob: ClaimBlob) -> tuple[tuple[str, bytes], ...]:
     from .report import claim_pictures
 
     return _carried(lambda: claim_pictures(blob.claim()))
+
+
+def plot(blob: ClaimBlob, verdict) -> bytes | None:
+    """The report's plot of a verdict sent without its claim (:func:`verify.report.verdict_plot`)."""
+    from .report import verdict_plot
+
+    return _carried(lambda: verdict_plot(replace(verdict, claim=blob.claim())))

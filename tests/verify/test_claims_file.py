@@ -51,14 +51,14 @@ def test_the_example_file_declares_one_claim_per_estimator():
 
 
 def test_the_example_file_passes_from_the_command_line(tmp_path, capsys):
-    assert main(["run", "--claims-file", str(EXAMPLE), "--report", str(tmp_path), "--quiet"]) == 0
+    assert main(["run", "--claims-file", str(EXAMPLE), "--jobs", "1", "--report", str(tmp_path), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "3 PASS, 0 FAIL, 0 INCONCLUSIVE" in out
 
 
 def test_a_wrong_user_claim_fails_with_prediction_estimate_and_interval(tmp_path, capsys):
     path = _write(tmp_path, GOOD.replace('prediction = "s/sqrt(2*pi)"', 'prediction = "1.1*s/sqrt(2*pi)"'))
-    assert main(["run", "--claims-file", str(path), "--report", str(tmp_path / "r"), "--quiet"]) == 1
+    assert main(["run", "--claims-file", str(path), "--jobs", "1", "--report", str(tmp_path / "r"), "--quiet"]) == 1
     claim = load_claims(path)[0]
     verdict = verify.check(claim, seed=0)
     assert verdict.outcome == verify.FAIL
@@ -163,7 +163,7 @@ def test_the_record_hashes_the_file_and_the_report_keeps_the_hash_taken_when_rea
     path = _write(tmp_path, GOOD)
     record = claims_file_record(path)
     assert record == {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-    assert main(["run", "--claims-file", str(path), "--report", str(tmp_path / "r"), "--quiet"]) == 0
+    assert main(["run", "--claims-file", str(path), "--jobs", "1", "--report", str(tmp_path / "r"), "--quiet"]) == 0
     run = json.loads((tmp_path / "r" / "report.json").read_text())["run"]
     assert run["claims_files"] == [record]
 

@@ -24,8 +24,9 @@ def test_show_prints_the_formula_and_domain():
 
 def test_run_writes_reports_and_exits_zero_and_same_seed_gives_same_numbers(tmp_path):
     reports = []
-    for name in ("a", "b"):
-        out = _cli("run", "--match", "gauss.relu.mean_derivative", "--seed", "3", "--report", str(tmp_path / name))
+    for name, jobs in (("a", "1"), ("b", "2")):  # in process, then on a pool of 2: the same numbers
+        out = _cli("run", "--match", "gauss.relu.mean_derivative", "--seed", "3", "--report", str(tmp_path / name),
+                   "--jobs", jobs)
         assert out.returncode == 0, out.stderr
         assert "PASS" in out.stdout and "[2/2]" in out.stderr  # verdict table and progress
         reports.append(json.loads((tmp_path / name / "report.json").read_text()))
@@ -41,7 +42,8 @@ def test_a_failing_claim_gives_exit_status_one(tmp_path):
             "from tests.verify.synthetic import statistical\n"
             "verify.register(statistical(predicted=(2.0,), id='synthetic.wrong'))\n"
             "from verify._cli import main\n"
-            f"sys.exit(main(['run', '--match', 'synthetic', '--report', {str(tmp_path)!r}, '--quiet']))\n")
+            f"sys.exit(main(['run', '--match', 'synthetic', '--jobs', '1', '--report', {str(tmp_path)!r},"
+            " '--quiet']))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and "FAIL" in out.stdout
 
@@ -50,8 +52,9 @@ def test_a_failing_claim_gives_exit_status_one(tmp_path):
     (["show", "gauss.relu.muu"], "unknown claim id 'gauss.relu.muu'"),
     (["run", "--match", "gauss.[relu"], "`pattern` must be"),
     (["run", "--match", "nothing.*"], "matching at least one claim"),
-    (["run", "--seed", "-1"], "--seed must be a non-negative integer, got -1"),
+    (["run", "--seed", "-1"], "--seed must be a non-negative integer, got '-1'"),
     (["run", "--seed", "abc"], "--seed must be a non-negative integer"),
+    (["run", "--seed", "\u0663"], "--seed must be a non-negative integer"),
     (["run", "--budget", "huge"], "invalid choice: 'huge'"),
     (["run", "--match", "gauss.relu.mean_derivative.mc", "--set", "s=-1"], "`s` must be in (0, inf), got -1.0"),
     (["run", "--match", "gauss.leaky_relu", "--set", "slope=3"], "`slope` must be in [0, 1], got 3.0"),
@@ -69,7 +72,8 @@ def test_bad_input_is_one_line_and_exit_two(args, needle, tmp_path):
 
 
 def test_set_overrides_a_parameter_in_the_report(tmp_path):
-    out = _cli("run", "--match", "gauss.relu.mean_derivative.quad", "--set", "s=0.5,2", "--report", str(tmp_path))
+    out = _cli("run", "--match", "gauss.relu.mean_derivative.quad", "--set", "s=0.5,2", "--jobs", "1",
+               "--report", str(tmp_path))
     assert out.returncode == 0, out.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["claims"][0]["parameters"]["s"] == [0.5, 2.0]

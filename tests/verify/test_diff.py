@@ -20,7 +20,7 @@ MC_DERIVATIVE, QUAD_DERIVATIVE = "gauss.relu.mean_derivative.mc", "gauss.relu.me
 def report_dir(tmp_path_factory):
     """A real report directory: the four gauss.relu claims (two statistical, two exact with bounds)."""
     out = tmp_path_factory.mktemp("diff") / "run"
-    assert _cli.main(["run", "--match", "gauss.relu", "--report", str(out), "--quiet"]) == 0
+    assert _cli.main(["run", "--match", "gauss.relu", "--jobs", "1", "--report", str(out), "--quiet"]) == 0
     return out
 
 

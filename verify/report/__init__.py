@@ -5,7 +5,7 @@ and a CI summary, the overview plot, and each claim's pictures drawn by its pack
 """
 
 from ._pictures import DPI, claim_pictures, pyplot, render, save_figure
-from ._report import prepare_directory, report_dict, write_report
+from ._report import prepare_directory, report_dict, verdict_plot, write_report
 
 __all__ = ["write_report", "report_dict", "prepare_directory", "render", "claim_pictures", "pyplot", "save_figure",
-           "DPI"]
+           "verdict_plot", "DPI"]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ._environment import machine_text
 from ._evidence import evidence
-from ._html_plots import ClaimPlots, claim_plots
+from ._html_plots import record_png
 from ._html_plots import number as _g
 from .._protocols import expression_of
 from .._result import RunResult
@@ -212,11 +212,11 @@ def _section(verdict: Verdict, record: dict, plot: str, pictures: list[str]) -> 
 # --- plots ----------------------------------------------------------------------------------------------------
 
 
-def _plot(plots: ClaimPlots, record: dict) -> str:
+def _plot(verdict: Verdict, record: dict) -> str:
     if not record["looks"]:
         return '<p class="missing">No plot: no look completed.</p>'
     try:
-        png = plots.png(record)
+        png = verdict.plot if verdict.plot is not None else record_png(record)
     except Exception as exc:  # noqa: BLE001  (a plot that fails must not lose the report)
         sys.stderr.write(f"plot of {record['id']} not drawn: {type(exc).__name__}: {exc}\n")
         return f'<p class="missing">The plot is missing: {_e(type(exc).__name__)}: {_e(exc)}</p>'
@@ -239,11 +239,10 @@ def html_report(result: RunResult, data: dict, out: Path, *, overview: str | Non
     """The page for ``result``; ``data`` is its report record, ``out`` holds the PNGs named there and ``overview``."""
     records = data["claims"]
     sections = []
-    with claim_plots() as plots:
-        for verdict, record in zip(result.verdicts, records):
-            pictures = [_image(out / name, f"{record['id']} illustration {k}")
-                        for k, name in enumerate(record.get("pictures", []))]
-            sections.append(_section(verdict, record, _plot(plots, record), pictures))
+    for verdict, record in zip(result.verdicts, records):
+        pictures = [_image(out / name, f"{record['id']} illustration {k}")
+                    for k, name in enumerate(record.get("pictures", []))]
+        sections.append(_section(verdict, record, _plot(verdict, record), pictures))
     plot = (f"<h2>Discrepancies</h2>{_image(out / overview, 'discrepancy per claim in units of its resolution')}"
             if overview else "")
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Verification report</title>'

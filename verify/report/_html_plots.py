@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import io
 import math
-from contextlib import contextmanager
+import threading
 
 from .._verdict import FAIL, INCONCLUSIVE, PASS
 
-__all__ = ["ClaimPlots", "claim_plots", "number", "DPI"]
+__all__ = ["ClaimPlots", "record_png", "number", "DPI"]
 
 DPI = 75
 
@@ -175,9 +175,11 @@ def _log_samples(ax, samples: list[int], components: int) -> None:
 class ClaimPlots:
     """One reused 6.4 x 2.4 in figure: drawing ~100 small plots into it is several times faster than new figures."""
 
-    def __init__(self, plt) -> None:
-        self.plt = plt
-        self.fig, (self.left, self.right) = plt.subplots(1, 2, figsize=(6.4, 2.4))
+    def __init__(self) -> None:
+        from matplotlib.figure import Figure  # not pyplot: a figure of our own, outside pyplot's global state
+
+        self.fig = Figure(figsize=(6.4, 2.4))
+        self.left, self.right = self.fig.subplots(1, 2)
         self.fig.subplots_adjust(left=0.17, right=0.98, bottom=0.2, top=0.86, wspace=0.45)
 
     def png(self, record: dict) -> bytes:
@@ -195,16 +197,16 @@ class ClaimPlots:
         return buffer.getvalue()
 
 
-@contextmanager
-def claim_plots():
+_STYLE = {"font.size": 6.5, "axes.titlesize": 7}
+_FIGURE: list[ClaimPlots] = []  # this process's figure, made on first use
+_LOCK = threading.Lock()  # matplotlib is not thread-safe: one plot at a time per process
+
+
+def record_png(record: dict) -> bytes:
+    """The claim's plot, as PNG, from its report record (one with at least one look)."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    with plt.rc_context({"font.size": 6.5, "axes.titlesize": 7}):
-        plots = ClaimPlots(plt)
-        try:
-            yield plots
-        finally:
-            plt.close(plots.fig)
+    with _LOCK, matplotlib.rc_context(_STYLE):
+        if not _FIGURE:
+            _FIGURE.append(ClaimPlots())
+        return _FIGURE[0].png(record)

@@ -21,6 +21,7 @@ import mpmath
 from theory import InvalidArgument
 
 from ._environment import environment, machine_text
+from ._html_plots import record_png
 from .._interval import IntervalComparison
 from .._result import RunResult, per_claim_rate
 from .._verdict import Verdict
@@ -93,6 +94,12 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "looks": [_look(c) for c in v.looks],
     }
     return record
+
+
+def verdict_plot(verdict: Verdict) -> bytes | None:
+    """The report's plot of ``verdict``'s looks as PNG (None without a look); the run draws it as the verdict is
+    decided, on the worker that decided it, so writing the report only embeds it."""
+    return record_png(_claim_record(verdict)) if verdict.looks else None
 
 
 def _ends(values) -> list[float | None]:
