@@ -3,8 +3,8 @@ decomposition G = S1 + S12 + S2 + E, regularizers, exact identities with roundin
 regularizer-effect estimators, the claims-file estimator ``GradientNorms``, and picture data.
 """
 
-from ._decomposition import (MU_MODES, GradientDecomposition, as_bulk, gradient_decomposition,
-                             top_singular_triplets)
+from ._decomposition import (MU_MODES, GradientDecomposition, GradientVectors, Preactivations, as_bulk,
+                             gradient_decomposition, gradient_vectors, preactivations, top_singular_triplets)
 from ._network import LOSSES, SCALINGS, Loss, Network, loss, network, scaling_factor
 from ._population import PopulationMoment, population_moment, population_scales
 from ._spiked import BulkCovariance, SpikedData, bulk_covariance, spiked_data, unit_sphere
@@ -24,7 +24,8 @@ from ._mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC,
                   PopulationMu, PopulationMuMC)
 
 __all__ = [
-    "MU_MODES", "GradientDecomposition", "as_bulk", "gradient_decomposition", "top_singular_triplets", "LOSSES",
+    "MU_MODES", "GradientDecomposition", "GradientVectors", "Preactivations", "as_bulk", "gradient_decomposition",
+    "gradient_vectors", "preactivations", "top_singular_triplets", "LOSSES",
     "SCALINGS", "Loss", "Network", "loss", "network", "scaling_factor", "PopulationMoment", "population_moment",
     "population_scales", "BulkCovariance", "SpikedData", "bulk_covariance", "spiked_data", "unit_sphere", "TARGETS",
     "target", "WEIGHTS", "inner_weights", "outer_weights", "ReferenceDecomposition", "reference_decomposition",

@@ -16,6 +16,9 @@ Cost: two large products, H = X_B W^T (+ a rank-one spike update) and
 B = X_B^T D with D = (r a^T) o sigma'(H); everything else is rank-one updates
 of B. No n x m x d intermediate is formed. The top singular triplets come from
 a Lanczos bidiagonalisation (scipy's ``svds``, PROPACK) rather than a full SVD.
+:func:`gradient_vectors` stops before product 2 (by the same operations, so with
+the same numbers) for estimators that read only the terms' vectors, and
+:func:`preactivations` lets several activations on one draw share product 1.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from ._network import Network, loss, network
 from ._population import population_moment, population_scales
 from ._spiked import BulkCovariance
 
-__all__ = ["GradientDecomposition", "gradient_decomposition", "top_singular_triplets", "as_bulk", "MU_MODES"]
+__all__ = ["GradientDecomposition", "gradient_decomposition", "GradientVectors", "gradient_vectors", "Preactivations",
+           "preactivations", "top_singular_triplets", "as_bulk", "MU_MODES"]
 
 MU_MODES = ("empirical", "population")
 
@@ -130,7 +134,8 @@ def top_singular_triplets(A: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray
     return U[:, order], sv[order], Vt[order], method
 
 
-def _check_inputs(X_B, z, q, zeta, W, a, y):
+def _check_data(X_B, z, q, zeta, W):
+    """The data and the inner weights, checked (typed errors naming the parameter) and as float64 arrays."""
     X_B = as_matrix("X_B", X_B)
     n, d = X_B.shape
     z = as_vector("z", z, n)
@@ -138,21 +143,132 @@ def _check_inputs(X_B, z, q, zeta, W, a, y):
     zeta = check_nonnegative("zeta", zeta)
     if not np.isfinite(zeta):
         raise InvalidArgument("zeta", zeta, "a finite number >= 0")
-    W = as_matrix("W", W, (None, d))
+    return X_B, z, q, zeta, as_matrix("W", W, (None, d))
+
+
+def _check_inputs(X_B, z, q, zeta, W, a, y):
+    """:func:`_check_data`, then the outer weights and the targets."""
+    X_B, z, q, zeta, W = _check_data(X_B, z, q, zeta, W)
     a = as_vector("a", a, W.shape[0])
-    y = as_vector("y", y, n)
+    y = as_vector("y", y, X_B.shape[0])
     return X_B, z, q, zeta, W, a, y
+
+
+@dataclass(frozen=True)
+class Preactivations:
+    """H = X W^T (n x m, read-only) and the per-neuron scales s with ``s_method``: what the gradient's terms share
+    whatever the activation, so several activations on one draw compute them once (:func:`preactivations`)."""
+
+    H: np.ndarray
+    s: np.ndarray
+    s_method: str
+
+
+def _preactivations(X_B, z, q, zeta, W, bulk) -> Preactivations:
+    """Product 1, H = X_B W^T + zeta z (W q)^T, and the scales (population if ``bulk``, else sample)."""
+    wq = W @ q
+    H = X_B @ W.T                                  # product 1 (with the spike as a rank-one update)
+    spike = np.outer(z, wq)
+    spike *= zeta
+    H += spike
+    s, s_method = _scales(W, bulk, q, zeta, H)
+    H.setflags(write=False)
+    return Preactivations(H, s, s_method)
+
+
+def preactivations(X_B, z, q, zeta, W, *, bulk_cov: object = None) -> Preactivations:
+    """:class:`Preactivations` of X = X_B + zeta z q^T and W, for the ``preactivations`` argument of
+    :func:`gradient_decomposition` and :func:`gradient_vectors` (which must then get the same data, W and
+    ``bulk_cov``): the population scales if ``bulk_cov`` is given, else the sample ones."""
+    X_B, z, q, zeta, W = _check_data(X_B, z, q, zeta, W)
+    bulk = None if bulk_cov is None else as_bulk(bulk_cov, X_B.shape[1])
+    return _preactivations(X_B, z, q, zeta, W, bulk)
+
+
+@dataclass(frozen=True)
+class GradientVectors:
+    """The vectors that build G's four terms, without any d x m matrix (:func:`gradient_vectors`).
+
+    Attributes as in :class:`GradientDecomposition`: r, mu (``mu_method``, ``mu_error``), s (``s_method``), gamma,
+    zeta, residue = X_B^T r, v = z^T M; and am = a o mu, the right vector of S1 and S12.
+    """
+
+    r: np.ndarray
+    mu: np.ndarray
+    mu_method: str
+    mu_error: float | None
+    s: np.ndarray
+    s_method: str
+    gamma: float
+    zeta: float
+    residue: np.ndarray
+    v: np.ndarray
+    am: np.ndarray
+
+    @property
+    def S1(self) -> np.ndarray:
+        """The residue spike (gamma/n) (X_B^T r)(a o mu)^T, formed as :func:`gradient_decomposition` forms it."""
+        return np.outer(self.gamma / self.r.shape[0] * self.residue, self.am)
+
+
+def _prepare(X_B, z, q, zeta, W, a, y, activation, scaling, loss, mu, bulk_cov, activation_params):
+    """Checked inputs, the network, the loss, the bulk and the activation's parameters of a decomposition."""
+    X_B, z, q, zeta, W, a, y = _check_inputs(X_B, z, q, zeta, W, a, y)
+    if mu not in MU_MODES:
+        raise UnknownName("mu mode", mu, MU_MODES)
+    params = dict(activation_params or {})
+    net = network(W, a, activation=activation, scaling=scaling, **params)
+    lo = _loss(loss, y)
+    bulk = None if bulk_cov is None else as_bulk(bulk_cov, X_B.shape[1])
+    if mu == "population" and bulk is None:
+        raise InvalidArgument("bulk_cov", None, "the bulk covariance (or its eigen-decomposition) for mu='population'")
+    return (X_B, z, q, zeta, W, a, y), net, lo, bulk, params
+
+
+def _vectors(inputs, net, lo, pre: Preactivations, mu: str, params: dict):
+    """(:class:`GradientVectors`, D = (r a^T) o sigma'(H), z^T D, z^T r): everything but product 2."""
+    X_B, z, q, zeta, W, a, y = inputs
+    H = pre.H
+    r = lo.residual(net.gamma * (net.sigma(H) @ a), y)
+    D = net.dsigma(H)
+    if np.may_share_memory(D, H):                  # D is scaled in place below; H may be shared
+        D = np.array(D)
+    mu_values, mu_method, mu_error = _mu(net, D, pre.s, mu, params)
+    D *= r[:, None]
+    D *= a[None, :]                                # D = (r a^T) o sigma'(H)
+    residue, zr, zD = X_B.T @ r, float(z @ r), z @ D
+    am = a * mu_values
+    v = zD - zr * am                               # z^T M
+    vectors = GradientVectors(r, mu_values, mu_method, mu_error, pre.s, pre.s_method, net.gamma, zeta, residue, v,
+                              am)
+    return vectors, D, zD, zr
+
+
+def gradient_vectors(X_B, z, q, zeta, W, a, y, *, activation: str, scaling: str | float, loss: str = "mse",
+                     mu: str = "empirical", bulk_cov: object = None, activation_params: dict | None = None,
+                     preactivations: Preactivations | None = None) -> GradientVectors:
+    """The vectors of :func:`gradient_decomposition` (same arguments, same operations, so the same numbers) without
+    its second n x d x m product, its d x m terms and its SVD: for estimators that read only r, mu, X_B^T r, z^T M
+    or the rank-one S1. ``preactivations``, if given, must be :func:`preactivations` of the same data, W and bulk.
+    """
+    inputs, net, lo, bulk, params = _prepare(X_B, z, q, zeta, W, a, y, activation, scaling, loss, mu, bulk_cov,
+                                             activation_params)
+    pre = preactivations if preactivations is not None else _preactivations(*inputs[:5], bulk)
+    return _vectors(inputs, net, lo, pre, mu, params)[0]
 
 
 def gradient_decomposition(X_B, z, q, zeta, W, a, y, *, activation: str, scaling: str | float,
                            loss: str = "mse", mu: str = "empirical", bulk_cov: object = None,
-                           k: int = 3, activation_params: dict | None = None) -> GradientDecomposition:
+                           k: int = 3, activation_params: dict | None = None,
+                           preactivations: Preactivations | None = None) -> GradientDecomposition:
     """G = S1 + S12 + S2 + E for the network gamma_m a^T sigma(W x) on X = X_B + zeta z q^T.
 
     ``mu="population"`` uses mu_j = E[sigma'(s_j Z)] (needs ``bulk_cov``: a
     :class:`BulkCovariance`, a d x d covariance or an (eigenvalues, basis) pair);
     ``mu="empirical"`` the sample mean of sigma'(w_j^T x_i). The top ``k``
     singular triplets of G are returned (at most min(d, m) of them).
+    ``preactivations``, if given, must be :func:`preactivations` of the same
+    data, W and bulk (several activations on one draw then share product 1).
 
     >>> from numerics.lowrank import spiked_data, inner_weights, outer_weights
     >>> rng = np.random.default_rng(0)
@@ -163,41 +279,24 @@ def gradient_decomposition(X_B, z, q, zeta, W, a, y, *, activation: str, scaling
     >>> bool(np.allclose(dec.G, dec.S1 + dec.S12 + dec.S2 + dec.E))
     True
     """
-    X_B, z, q, zeta, W, a, y = _check_inputs(X_B, z, q, zeta, W, a, y)
-    if mu not in MU_MODES:
-        raise UnknownName("mu mode", mu, MU_MODES)
-    params = dict(activation_params or {})
-    net = network(W, a, activation=activation, scaling=scaling, **params)
-    lo = _loss(loss, y)
-    n = X_B.shape[0]
-    bulk = None if bulk_cov is None else as_bulk(bulk_cov, X_B.shape[1])
-    if mu == "population" and bulk is None:
-        raise InvalidArgument("bulk_cov", None, "the bulk covariance (or its eigen-decomposition) for mu='population'")
-
-    wq = W @ q
-    H = X_B @ W.T                                  # product 1 (with the spike as a rank-one update)
-    H += zeta * np.outer(z, wq)
-    r = lo.residual(net.gamma * (net.sigma(H) @ a), y)
-    D = net.dsigma(H)
-    s, s_method = _scales(W, bulk, q, zeta, H)
-    mu_values, mu_method, mu_error = _mu(net, D, s, mu, params)
-    D *= r[:, None]
-    D *= a[None, :]                                # D = (r a^T) o sigma'(H)
-    c = net.gamma / n
-    residue, zr, zD = X_B.T @ r, float(z @ r), z @ D
-    am = a * mu_values
-    v = zD - zr * am                               # z^T M
+    inputs, net, lo, bulk, params = _prepare(X_B, z, q, zeta, W, a, y, activation, scaling, loss, mu, bulk_cov,
+                                             activation_params)
+    X_B, q, zeta = inputs[0], inputs[2], inputs[3]
+    pre = preactivations if preactivations is not None else _preactivations(*inputs[:5], bulk)
+    vec, D, zD, zr = _vectors(inputs, net, lo, pre, mu, params)
+    c = net.gamma / X_B.shape[0]
     B = X_B.T @ D                                  # product 2
     B *= c
-    S1 = np.outer(c * residue, am)
-    S12 = np.outer((c * zeta * zr) * q, am)
-    S2 = np.outer((c * zeta) * q, v)
-    G = B + np.outer((c * zeta) * q, zD)           # (gamma/n) X^T D
+    S1 = np.outer(c * vec.residue, vec.am)
+    S12 = np.outer((c * zeta * zr) * q, vec.am)
+    S2 = np.outer((c * zeta) * q, vec.v)
+    G = np.outer((c * zeta) * q, zD)
+    G += B                                         # (gamma/n) X^T D
     E = np.subtract(B, S1, out=B)                  # (gamma/n) X_B^T M, without a third product
     U, sv, Vt, svd_method = top_singular_triplets(G, min(k, *G.shape))
-    return GradientDecomposition(G, S1, S12, S2, E, r, mu_values, mu_method, mu_error, s, s_method, net.gamma,
-                                 zeta, residue, v, sv, U, Vt, svd_method, np.abs(U.T @ _unit(residue)),
-                                 np.abs(U.T @ q))
+    return GradientDecomposition(G, S1, S12, S2, E, vec.r, vec.mu, vec.mu_method, vec.mu_error, vec.s, vec.s_method,
+                                 net.gamma, zeta, vec.residue, vec.v, sv, U, Vt, svd_method,
+                                 np.abs(U.T @ _unit(vec.residue)), np.abs(U.T @ q))
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

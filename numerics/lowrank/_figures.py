@@ -125,20 +125,23 @@ class ActivationComparison:
     others: tuple[str, ...]
 
     @staticmethod
-    def ratio(problem, activation: str) -> float:
-        """sigma1/sigma2 of G on ``problem``'s draw, with the network's activation set to ``activation``."""
+    def ratio(problem, activation: str, preactivations=None) -> float:
+        """sigma1/sigma2 of G on ``problem``'s draw, with the network's activation set to ``activation``
+        (``preactivations``: ``problem.preactivations()``, to share them between activations)."""
         own = problem.setup
         setup = own if activation == own.activation else replace(own, activation=activation, activation_params=())
-        dec = replace(problem, setup=setup).decomposition(k=2)
+        dec = replace(problem, setup=setup).decomposition(k=2, preactivations=preactivations)
         return float(dec.singular_values[0] / dec.singular_values[1])
 
     maps_draws: ClassVar[bool] = True
 
     def holds(self, values: Mapping[str, object], seed: int) -> bool:
-        """Whether the setup's activation has the smallest ratio on the draw of ``seed`` (data, weights, targets)."""
+        """Whether the setup's activation has the smallest ratio on the draw of ``seed`` (data, weights, targets);
+        the activations share the draw's pre-activations H = X W^T."""
         problem = self.setup.problem({**values, "seed": seed})
-        mine = self.ratio(problem, self.setup.activation)
-        return all(mine < self.ratio(problem, other) for other in self.others)
+        shared = problem.preactivations()
+        mine = self.ratio(problem, self.setup.activation, shared)
+        return all(mine < self.ratio(problem, other, shared) for other in self.others)
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         hits = sum(map_draws(partial(self.holds, values), draw_seeds(rng, n)))

@@ -22,6 +22,7 @@ use, the Gaussian moments, comes from ``theory.gaussian_moment_value``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping
 
 import mpmath
@@ -29,7 +30,7 @@ import numpy as np
 
 from theory import GUARD_DIGITS, InvalidArgument, gaussian_moment_value, split_parameters
 
-from ._decomposition import gradient_decomposition
+from ._decomposition import gradient_vectors
 from .._estimate import Estimate
 from ._setup import Setup
 from ._network import network
@@ -52,6 +53,26 @@ def _moments(setup: Setup, scales: np.ndarray, quantity: str, dps: int):
     return [gaussian_moment_value(setup.activation, quantity, scale=float(s), dps=dps, **params) for s in scales]
 
 
+@lru_cache(maxsize=16)
+def _cached_moments(setup: Setup, key: tuple, quantities: tuple[str, ...], dps: int) -> tuple:
+    """:func:`_neuron_moments` at the values ``key`` (their sorted items), kept for the next call."""
+    scales = _scales(setup, dict(key))[0]
+    return tuple(tuple(_moments(setup, scales, q, dps)) for q in quantities)
+
+
+def _neuron_moments(setup: Setup, values, quantities: tuple[str, ...], dps: int) -> tuple:
+    """Per quantity, its value with an error bound at every neuron of the problem drawn from ``values``. A
+    prediction's value and its error bound read the same moments (arbitrary precision, seconds for a smooth
+    activation), so they are computed once per process for each ``values``."""
+    key = tuple(sorted(values.items()))
+    try:
+        hash(key)
+    except TypeError:  # a value that cannot be a cache key (an array): computed uncached
+        scales = _scales(setup, values)[0]
+        return tuple(tuple(_moments(setup, scales, q, dps)) for q in quantities)
+    return _cached_moments(setup, key, quantities, dps)
+
+
 @dataclass(frozen=True)
 class PopulationMu:
     """Prediction callable: mu_j = E[sigma'(s_j Z)] for every neuron of the problem drawn from the values."""
@@ -62,10 +83,10 @@ class PopulationMu:
         return "mu_j = E[sigma'(s_j Z)], s_j^2 = w_j^T Sigma_hat w_j + zeta^2 (w_j^T q)^2"
 
     def __call__(self, values, *, dps: int) -> tuple:
-        return tuple(k.value for k in _moments(self.setup, _scales(self.setup, values)[0], "mean_derivative", dps))
+        return tuple(k.value for k in _neuron_moments(self.setup, values, ("mean_derivative",), dps)[0])
 
     def errors(self, values, *, dps: int) -> tuple:
-        return tuple(k.error for k in _moments(self.setup, _scales(self.setup, values)[0], "mean_derivative", dps))
+        return tuple(k.error for k in _neuron_moments(self.setup, values, ("mean_derivative",), dps)[0])
 
 
 @dataclass(frozen=True)
@@ -80,7 +101,10 @@ class PopulationMuMC:
         data, dsigma = p.data, p.network.dsigma
 
         def sample(g: np.random.Generator, k: int) -> np.ndarray:
-            X = data.bulk.sample(k, rng=g) + data.zeta * np.outer(g.standard_normal(k), data.q)
+            X = data.bulk.sample(k, rng=g)
+            spike = np.outer(g.standard_normal(k), data.q)
+            spike *= data.zeta
+            X += spike                             # in place: X_B + zeta z q^T
             return dsigma(p.W @ X.T)
 
         return chunked_mean(sample, rng=rng, n=n, chunk=self.chunk,
@@ -97,9 +121,8 @@ class EmpiricalResidueSpike:
         return "||mu||^2 + (1/n) sum_j Var sigma'(s_j Z)"
 
     def _parts(self, values, dps):
-        scales = _scales(self.setup, values)[0]
-        return (_moments(self.setup, scales, "mean_derivative", dps),
-                _moments(self.setup, scales, "variance_derivative", dps), int(values["n"]))
+        mu, var = _neuron_moments(self.setup, values, ("mean_derivative", "variance_derivative"), dps)
+        return mu, var, int(values["n"])
 
     def __call__(self, values, *, dps: int) -> tuple:
         mu, var, n = self._parts(values, dps)
@@ -116,8 +139,8 @@ class EmpiricalResidueSpike:
 class EmpiricalResidueSpikeMC:
     """Estimator callable: (||S1|| / ((gamma/n)||X_B^T r||))^2 over fresh datasets of n rows (fixed W, a, q, Sigma_hat).
 
-    Each replicate draws new X_B, z and targets and runs the full
-    :func:`gradient_decomposition` with ``mu="empirical"``.
+    Each replicate draws new X_B, z and targets and runs :func:`gradient_vectors` (the decomposition's vectors, S1
+    formed from them) with ``mu="empirical"``.
     """
 
     setup: Setup
@@ -131,9 +154,9 @@ class EmpiricalResidueSpikeMC:
             X_B, z = d.bulk.sample(rows, rng=g), g.standard_normal(rows)
             data = SpikedData(X_B, z, d.q, d.zeta, d.bulk, d.nu)
             y = target(data, self.setup.target, rng=g)
-            dec = gradient_decomposition(X_B, z, d.q, d.zeta, base.W, base.a, y, activation=self.setup.activation,
-                                         scaling=self.setup.scaling, mu="empirical", k=1,
-                                         activation_params=dict(self.setup.activation_params))
+            dec = gradient_vectors(X_B, z, d.q, d.zeta, base.W, base.a, y, activation=self.setup.activation,
+                                   scaling=self.setup.scaling, mu="empirical",
+                                   activation_params=dict(self.setup.activation_params))
             return (np.linalg.norm(dec.S1) / (dec.gamma / rows * np.linalg.norm(dec.residue))) ** 2
 
         return chunked_mean(lambda g, k: np.array([[one(g) for _ in range(k)]]), rng=rng, n=n, chunk=256,

@@ -13,7 +13,7 @@ note (section 2.1): G = (gamma_m / n) X^T [(r a^T) o sigma'(X W^T)] (d x m).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable
 
 import numpy as np
@@ -94,6 +94,8 @@ class Network:
 
     def derivative(self, order: int) -> Callable[[np.ndarray], np.ndarray]:
         """sigma^(order), almost everywhere (see :func:`theory.derivative_function`)."""
+        if _hashable(self.params):
+            return _derivative(self.activation, self.params, _types(self.params), order)
         return derivative_function(self.activation, order, **dict(self.params))
 
     @cached_property
@@ -132,13 +134,46 @@ class Network:
         return (self.gamma / X.shape[0]) * (X.T @ (np.outer(r, self.a) * self.dsigma(H)))
 
 
+def _hashable(key: tuple) -> bool:
+    """Whether ``key`` can be a cache key (a parameter given as a list cannot; it is then looked up uncached)."""
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
+def _types(params: tuple) -> tuple:
+    """The types of the parameter values (part of a cache key: 1 == True, but a validator may tell them apart)."""
+    return tuple(type(v) for _, v in params)
+
+
+@lru_cache(maxsize=256)
+def _derivative(name: str, params: tuple, types: tuple, order: int) -> Callable[[np.ndarray], np.ndarray]:
+    """:func:`theory.derivative_function` of ``name`` with ``params`` (sorted (name, value) pairs, their value
+    ``types`` part of the key so that 1 and True stay apart), once per process: the library validates each call by
+    rebuilding the activation's SymPy expression (milliseconds), which dominated estimators that build many small
+    networks."""
+    return derivative_function(name, order, **dict(params))
+
+
+@lru_cache(maxsize=256)
+def _validated(name: str, params: tuple, types: tuple) -> None:
+    """Check ``name`` and its ``params`` against the activation library, once per process (see :func:`_derivative`;
+    a failed check raises and is not cached)."""
+    library_activation(name, **dict(params))
+
+
 def network(W: object, a: object, *, activation: str, scaling: str | float = "ntk",
             **params: object) -> Network:
     """A checked :class:`Network`: W finite m x d, a of length m, a known activation and scaling."""
     if activation not in activations():
         raise UnknownName("activation", activation, list(activations()))
-    library_activation(activation, **params)
+    frozen = tuple(sorted(params.items()))
+    if _hashable(frozen):
+        _validated(activation, frozen, _types(frozen))
+    else:
+        library_activation(activation, **params)
     W = as_matrix("W", W)
     a = as_vector("a", a, W.shape[0])
-    frozen = tuple(sorted(params.items()))
     return Network(W, a, activation, scaling_factor(scaling, W.shape[0]), frozen)

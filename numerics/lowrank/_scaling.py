@@ -73,7 +73,7 @@ class ScalingSlope:
         for n in ladder.astype(int):
             d, m = round(float(values["d_over_n"]) * n), round(float(values["m_over_n"]) * n)
             problem = self.setup.problem({**values, "n": n, "d": d, "m": m, "seed": seed})
-            dec = problem.decomposition(k=1)
+            dec = problem.vectors()  # the quantities read only the decomposition's vectors
             logs.append([np.log(SCALING_QUANTITIES[q](dec, n, m)) for q in self.quantities])
         x = np.log(ladder) - np.log(ladder).mean()
         return x @ np.asarray(logs) / (x @ x)

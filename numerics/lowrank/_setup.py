@@ -7,7 +7,8 @@ from typing import Mapping
 
 import numpy as np
 
-from ._decomposition import GradientDecomposition, gradient_decomposition
+from ._decomposition import (GradientDecomposition, GradientVectors, Preactivations, gradient_decomposition,
+                             gradient_vectors, preactivations)
 from ._network import Network, network
 from ._spiked import SpikedData, spiked_data
 from ._targets import target
@@ -31,13 +32,27 @@ class Problem:
         return network(self.W, self.a, activation=self.setup.activation, scaling=self.setup.scaling,
                        **dict(self.setup.activation_params))
 
-    def decomposition(self, **overrides) -> GradientDecomposition:
+    def _kwargs(self, overrides: dict) -> dict:
         s = self.setup
         kwargs = dict(activation=s.activation, scaling=s.scaling, loss=s.loss, mu=s.mu, bulk_cov=self.data.bulk,
                       activation_params=dict(s.activation_params))
         kwargs.update(overrides)
+        return kwargs
+
+    def decomposition(self, **overrides) -> GradientDecomposition:
+        """:func:`gradient_decomposition` of this draw with the setup's choices (``overrides`` replace them)."""
         d = self.data
-        return gradient_decomposition(d.X_B, d.z, d.q, d.zeta, self.W, self.a, self.y, **kwargs)
+        return gradient_decomposition(d.X_B, d.z, d.q, d.zeta, self.W, self.a, self.y, **self._kwargs(overrides))
+
+    def vectors(self, **overrides) -> GradientVectors:
+        """:func:`gradient_vectors` of this draw: the decomposition's vectors, without its d x m terms and SVD."""
+        d = self.data
+        return gradient_vectors(d.X_B, d.z, d.q, d.zeta, self.W, self.a, self.y, **self._kwargs(overrides))
+
+    def preactivations(self) -> Preactivations:
+        """H = X W^T and the population scales of this draw, to share between activations (``preactivations=``)."""
+        d = self.data
+        return preactivations(d.X_B, d.z, d.q, d.zeta, self.W, bulk_cov=d.bulk)
 
 
 @dataclass(frozen=True)

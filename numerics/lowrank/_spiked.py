@@ -57,7 +57,8 @@ class BulkCovariance:
 
     def sample(self, n: int, *, rng: np.random.Generator) -> np.ndarray:
         """n i.i.d. rows N(0, Sigma_hat)."""
-        Z = check_rng(rng).standard_normal((check_count("n", n), self.d)) * np.sqrt(self.eigenvalues)
+        Z = check_rng(rng).standard_normal((check_count("n", n), self.d))
+        Z *= np.sqrt(self.eigenvalues)
         return Z if self.basis is None else Z @ self.basis.T
 
     def with_noise(self, tau: float) -> "BulkCovariance":
@@ -89,7 +90,8 @@ def bulk_covariance(d: int, alpha: float, *, normalise_trace: bool = False, rota
 def unit_sphere(shape: tuple[int, int], *, rng: np.random.Generator) -> np.ndarray:
     """Rows i.i.d. uniform on the unit sphere S^(d-1)."""
     A = check_rng(rng).standard_normal(shape)
-    return A / np.linalg.norm(A, axis=1, keepdims=True)
+    A /= np.linalg.norm(A, axis=1, keepdims=True)
+    return A
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from theory import InvalidArgument
 from .._estimate import Estimate
 from ._dynamics import DYNAMICS_CHECKS
 from ._low_rank import LOW_RANK_CHECKS
-from ._merging import MERGING_CHECKS
+from ._merging import MAPPED_CHECKS, MERGING_CHECKS
 from ._stationarity import STATIONARITY_CHECKS
 
 __all__ = ["WD_CHECKS", "WdCheck"]
@@ -53,6 +53,12 @@ class WdCheck:
     def __post_init__(self) -> None:
         if self.name not in WD_CHECKS:
             raise InvalidArgument("name", self.name, f"one of {', '.join(sorted(WD_CHECKS))}")
+
+    @property
+    def maps_draws(self) -> bool:
+        """Whether the check's independent trainings go through :func:`numerics.map_draws` (C19's seeds), so the
+        engine runs its body where it can spread them over the workers."""
+        return self.name in MAPPED_CHECKS
 
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps: int = 30) -> Estimate:
         return WD_CHECKS[self.name](values, self.setups)

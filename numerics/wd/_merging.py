@@ -16,12 +16,13 @@ import numpy as np
 from theory import InvalidArgument
 from theory.wd import merge_bound, transfer_kappa
 
+from .._draws import map_draws
 from .._rounding import gamma_k
 from ._nets import (DecayNet, Trained, loss_and_accuracy, merge, orthogonal_tasks, random_net, require_orthogonal,
                     shallow_net, task_overlap, train)
 from ._setups import _estimate, _smooth
 
-__all__ = ["MERGING_CHECKS", "merge_pair", "merge_sweep"]
+__all__ = ["MERGING_CHECKS", "MAPPED_CHECKS", "merge_pair", "merge_sweep"]
 
 
 @lru_cache(maxsize=64)
@@ -189,23 +190,35 @@ def _c18(values, setups):
                      "the SVDs)")
 
 
+def _accuracy_changes(draw: tuple) -> tuple[float, float]:
+    """One task draw of C19, ``(setup values, arch, seed)``: ``acc(merged) - acc(own)`` on task A and on task B of
+    the pair trained from ``seed``."""
+    setup, arch, seed = draw
+    A, B = merge_pair(setup, arch, seed=seed)
+    a, b = _final(A), _final(B)
+    mnet = merge(a, b)
+    return tuple(loss_and_accuracy(mnet, X, y)[1] - loss_and_accuracy(own, X, y)[1]
+                 for own, X, y in ((a, A.X, A.y), (b, B.X, B.y)))
+
+
 def _c19(values, setups):
     """The fraction of task draws (seed x task) in which the merged network's training accuracy is not lower than
     the task's own network's, for the shallow ReLU pairs at ``eps`` and the deep linear pairs at eps = 0, over the
-    claim's seeds. Exact counts (accuracies at the computed margins); the drops are listed in the method."""
+    claim's seeds. Exact counts (accuracies at the computed margins); the drops are listed in the method. Each
+    (architecture, seed) pair is trained independently, through :func:`numerics.map_draws`."""
+    seeds = [int(seed) for seed in np.atleast_1d(values["seeds"]).tolist()]
+    archs = (("shallow", "shallow"), ("linear", "linear"))
+    draws = [({k[len(prefix) + 1:]: v for k, v in values.items() if k.startswith(prefix + "_")}, arch, seed)
+             for prefix, arch in archs for seed in seeds]
+    changes = iter(map_draws(_accuracy_changes, draws))
     out, drops = [], []
-    for prefix, arch in (("shallow", "shallow"), ("linear", "linear")):
-        setup = {k[len(prefix) + 1:]: v for k, v in values.items() if k.startswith(prefix + "_")}
+    for prefix, _ in archs:
         kept = total = 0
-        for seed in np.atleast_1d(values["seeds"]).tolist():
-            A, B = merge_pair(setup, arch, seed=int(seed))
-            a, b = _final(A), _final(B)
-            mnet = merge(a, b)
-            for task, own, X, y in (("A", a, A.X, A.y), ("B", b, B.X, B.y)):
-                change = loss_and_accuracy(mnet, X, y)[1] - loss_and_accuracy(own, X, y)[1]
+        for seed in seeds:
+            for task, change in zip("AB", next(changes)):
                 kept, total = kept + (change >= 0), total + 1
                 if change < 0:
-                    drops.append(f"{prefix} seed {int(seed)} task {task}: {change:+.3g}")
+                    drops.append(f"{prefix} seed {seed} task {task}: {change:+.3g}")
         out.append(kept / total)
     return _estimate(out, [0.0, 0.0], f"{total} task draws per architecture; accuracy drops: "
                      + ("; ".join(drops) or "none"))
@@ -230,3 +243,5 @@ def _c20(values, setups):
 
 
 MERGING_CHECKS = {"c16": _c16, "c17": _c17, "c18": _c18, "c19": _c19, "c20": _c20}
+#: The checks whose independent trainings go through :func:`numerics.map_draws`.
+MAPPED_CHECKS = frozenset({"c19"})

@@ -16,7 +16,7 @@ bounds of ``numerics.wd._checks``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit
@@ -26,6 +26,7 @@ from theory.wd import check_decay_step, check_regulariser
 
 from .._arrays import as_matrix, as_vector
 from .._rounding import gamma_k
+from ._window import WindowAccumulator, WindowStats
 
 __all__ = ["ACTIVATIONS", "DecayNet", "WindowStats", "Trained", "shallow_net", "random_net", "logistic_task",
            "orthogonal_tasks", "task_overlap", "require_orthogonal", "gradients", "gradient_magnitude", "train",
@@ -208,26 +209,6 @@ def loss_and_accuracy(net: DecayNet, X: np.ndarray, y: np.ndarray) -> tuple[floa
     return float(np.mean(np.logaddexp(0.0, -m))), float(np.mean(m > 0))
 
 
-@dataclass
-class WindowStats:
-    """Means over the last K GD steps (iterates ``theta_t``, t = T-K .. T-1) of, per layer k: ``sq[k] = ||W_k||^2``,
-    ``wg[k] = <W_k, g_k>`` (g the regularised gradient ``G + c_reg lambda W``), ``rows_sq[k]``/``rows_wg[k]`` (per
-    row, length m_k) and ``cols_sq[k]``/``cols_wg[k]`` (per column); ``euler = (1/n) sum_i l'_i m_i``;
-    ``mean_W[k]``, ``mean_G[k]`` the mean weights and data gradients; ``grad_sq[k] = ||g_k||_F^2``."""
-
-    K: int
-    sq: list = field(default_factory=list)
-    wg: list = field(default_factory=list)
-    rows_sq: list = field(default_factory=list)
-    rows_wg: list = field(default_factory=list)
-    cols_sq: list = field(default_factory=list)
-    cols_wg: list = field(default_factory=list)
-    euler: float = 0.0
-    mean_W: list = field(default_factory=list)
-    mean_G: list = field(default_factory=list)
-    grad_sq: list = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Trained:
     """The result of :func:`train`: the final network, the start, the window means, and the settings."""
@@ -254,30 +235,6 @@ class Trained:
         return self.window.mean_G[k] + self.c_reg * self.lam * self.window.mean_W[k]
 
 
-def _accumulate(stats: WindowStats, layers, G, margins, trained, lam, c) -> None:
-    first = not stats.sq
-    for k, (W, Gk) in enumerate(zip(layers, G)):
-        g = Gk + c * lam * W if trained[k] else np.zeros_like(W)
-        Wg = W * g
-        values = (float(np.sum(W * W)), float(np.sum(Wg)), np.sum(W * W, axis=1), np.sum(Wg, axis=1),
-                  np.sum(W * W, axis=0), np.sum(Wg, axis=0), W.copy(), Gk.copy(), float(np.sum(g * g)))
-        names = ("sq", "wg", "rows_sq", "rows_wg", "cols_sq", "cols_wg", "mean_W", "mean_G", "grad_sq")
-        for name, v in zip(names, values):
-            if first:
-                getattr(stats, name).append(v)
-            else:
-                getattr(stats, name)[k] = getattr(stats, name)[k] + v
-    stats.euler += float(np.mean(-expit(-margins) * margins))
-
-
-def _finish(stats: WindowStats) -> WindowStats:
-    K = stats.K
-    for name in ("sq", "wg", "rows_sq", "rows_wg", "cols_sq", "cols_wg", "mean_W", "mean_G", "grad_sq"):
-        setattr(stats, name, [v / K for v in getattr(stats, name)])
-    stats.euler /= K
-    return stats
-
-
 def train(net: DecayNet, X: object, y: object, *, lam: float, c_reg: int, eta: float, steps: int, window: int,
           eta_window: float | None = None) -> Trained:
     """Full-batch GD ``W <- (1 - c_reg eta lambda) W - eta G`` on the trained layers for ``steps`` steps, then
@@ -297,13 +254,13 @@ def train(net: DecayNet, X: object, y: object, *, lam: float, c_reg: int, eta: f
             raise InvalidArgument(name, v, f"an integer >= {low}")
     layers = [W.copy() for W in net.layers]
     trained = net.trained
-    stats = WindowStats(window)
+    stats = WindowAccumulator(window, layers, X.shape[0], trained, lam, c)
     with np.errstate(over="ignore", invalid="ignore"):     # divergence becomes the typed error below
         for t in range(steps + window):
             G, margins = gradients(net, X, y, layers)
             step = eta if t < steps else eta_w
             if t >= steps:
-                _accumulate(stats, layers, G, margins, trained, lam, c)
+                stats.add(layers, G, margins)
             for k in range(len(layers)):
                 if trained[k]:
                     layers[k] *= 1.0 - c * step * lam
@@ -311,9 +268,10 @@ def train(net: DecayNet, X: object, y: object, *, lam: float, c_reg: int, eta: f
             if t % 16 == 0 and not all(np.all(np.abs(W) < 1e100) for W in layers):   # NaN fails the test too
                 raise InvalidArgument("eta", step, f"a step size for which GD stays bounded (the weights left "
                                                    f"[-1e100, 1e100] by step {t})")
+        window_means = stats.result()
     if not all(np.all(np.isfinite(W)) for W in layers):
         raise InvalidArgument("eta", eta, "a step size for which GD stays finite")
-    return Trained(net.with_layers(layers), net, X, y, lam, c, eta_w, steps + window, _finish(stats))
+    return Trained(net.with_layers(layers), net, X, y, lam, c, eta_w, steps + window, window_means)
 
 
 def merge(a: DecayNet, b: DecayNet) -> DecayNet:

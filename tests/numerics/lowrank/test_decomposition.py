@@ -1,4 +1,5 @@
-"""Covers numerics/lowrank/_decomposition.py, numerics/lowrank/_reference.py and numerics/lowrank/_population.py.
+"""Covers numerics/lowrank/_decomposition.py, numerics/lowrank/_reference.py, numerics/lowrank/_population.py and
+the Gram route of numerics/lowrank/_regularizer_effects.py.
 
 The four-term decomposition G = S1 + S12 + S2 + E and its exact consequences (our note, section 2.3, all derived
 from the [S] definitions), the fast path against the appendix reference, the top singular triplets, the
@@ -366,3 +367,38 @@ def test_bad_inputs_are_invalid_arguments_naming_the_parameter(change, name):
 def test_unknown_names_are_unknown_name_errors(change, what):
     with pytest.raises(theory.UnknownName, match=what):
         numerics.lowrank.gradient_decomposition(**(_args() | change))
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "identity"])
+@pytest.mark.parametrize("mu", ["empirical", "population"])
+def test_vectors_and_shared_preactivations_are_the_decompositions_bit_for_bit(activation, mu):
+    """gradient_vectors stops before product 2 by the same operations, and preactivations shared between activations
+    change nothing: r, mu, s, X_B^T r, z^T M and S1 are the full decomposition's, byte for byte."""
+    data, W, a, y = _problem(60, 40, 50, 0.3, seed=4)
+    kwargs = dict(activation=activation, scaling="ntk", mu=mu, bulk_cov=data.bulk)
+    dec = _decompose(data, W, a, y, **kwargs)
+    shared = numerics.lowrank.preactivations(data.X_B, data.z, data.q, data.zeta, W, bulk_cov=data.bulk)
+    args = (data.X_B, data.z, data.q, data.zeta, W, a, y)
+    for vec in (numerics.lowrank.gradient_vectors(*args, **kwargs),
+                numerics.lowrank.gradient_vectors(*args, **kwargs, preactivations=shared)):
+        for name in ("r", "mu", "s", "residue", "v", "S1"):
+            assert getattr(vec, name).tobytes() == getattr(dec, name).tobytes(), name
+        assert (vec.gamma, vec.zeta, vec.mu_method, vec.s_method) == (dec.gamma, dec.zeta, dec.mu_method, dec.s_method)
+    again = _decompose(data, W, a, y, **kwargs, preactivations=shared)
+    for name in ("G", "S1", "S12", "S2", "E", "singular_values"):
+        assert getattr(again, name).tobytes() == getattr(dec, name).tobytes(), name
+    assert not shared.H.flags.writeable               # shared between activations: nothing writes into it
+
+
+def test_weight_decay_spectrum_decides_as_the_full_svd_does():
+    """The Gram route's answer is the SVD's: on draws, at edges placed exactly on an extreme singular value (where
+    it defers to the SVD), and for m < d."""
+    from scipy.linalg import svdvals
+
+    inside = numerics.lowrank.WeightDecaySpectrum.inside
+    for m, d, seed in ((125, 100, 0), (125, 100, 1), (80, 120, 2)):
+        sv = svdvals(numerics.lowrank.inner_weights(m, d, "sphere", rng=np.random.default_rng(seed)).T)
+        lo, hi = abs(np.sqrt(m / d) - 1), np.sqrt(m / d) + 1
+        for edges in ((lo, hi), (lo * 1.2, hi), (lo, hi * 0.9), (sv.min(), sv.max()),
+                      (np.nextafter(sv.min(), 1), hi), (lo, np.nextafter(sv.max(), 0))):
+            assert inside(m, d, *edges, seed) == bool(sv.min() >= edges[0] and sv.max() <= edges[1]), (m, d, edges)

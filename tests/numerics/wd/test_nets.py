@@ -154,3 +154,41 @@ def test_the_window_bookkeeping_matches_the_gd_identity():
     # (each ~ S) by 2 eta K, so its rounding is about gamma_(d + n + 50) S / (eta K)
     S = float(np.sum(tr.net.layers[0] ** 2))
     assert abs(lhs - rhs) <= gamma_k(10 + 8 + 50) * 8 * S / (0.05 * 50)
+
+
+@pytest.mark.parametrize("arch", ["shallow", "trained_output", "relu"])
+def test_the_window_means_are_the_per_step_sums_whatever_the_chunking(arch, monkeypatch):
+    """The trainer buffers window steps in chunks; its means are bit for bit the plain per-step loop's (terms of each
+    step added in step order), for one-step chunks, five-step chunks (which do not divide the window of 23) and the
+    default (one chunk)."""
+    import numerics.wd._window as window_module
+    from scipy.special import expit
+
+    rng = np.random.default_rng(5)
+    X, y = numerics.wd.logistic_task(6, 9, rng)
+    net = {"shallow": shallow_net(12, 9, rng), "trained_output": shallow_net(12, 9, rng, trained_output=True),
+           "relu": random_net((9, 7, 5), "relu", rng)}[arch]
+    lam, c, K = 0.01, 2, 23
+    warm = train(net, X, y, lam=lam, c_reg=c, eta=0.5, steps=30, window=1).net
+    layers, sums, euler = [W.copy() for W in warm.layers], None, 0.0
+    for _ in range(K):                                           # the per-step reference
+        G, margins = gradients(warm, X, y, layers)
+        terms = []
+        for W, Gk, t in zip(layers, G, warm.trained):
+            g = Gk + c * lam * W if t else np.zeros_like(W)
+            terms.append([float(np.sum(W * W)), float(np.sum(W * g)), np.sum(W * W, axis=1), np.sum(W * g, axis=1),
+                          np.sum(W * W, axis=0), np.sum(W * g, axis=0), W.copy(), Gk.copy(), float(np.sum(g * g))])
+        sums = terms if sums is None else [[a + b for a, b in zip(s, u)] for s, u in zip(sums, terms)]
+        euler += float(np.mean(-expit(-margins) * margins))
+        for k, t in enumerate(warm.trained):
+            if t:
+                layers[k] *= 1.0 - c * 0.05 * lam
+                layers[k] -= 0.05 * G[k]
+    names = ("sq", "wg", "rows_sq", "rows_wg", "cols_sq", "cols_wg", "mean_W", "mean_G", "grad_sq")
+    for floats in (1, 5 * (2 * sum(W.size for W in warm.layers) + X.shape[0]), window_module.BUFFER_FLOATS):
+        monkeypatch.setattr(window_module, "BUFFER_FLOATS", floats)
+        w = train(warm, X, y, lam=lam, c_reg=c, eta=0.05, steps=0, window=K).window
+        for i, name in enumerate(names):
+            for k in range(len(layers)):
+                assert np.asarray(getattr(w, name)[k]).tobytes() == np.asarray(sums[k][i] / K).tobytes(), (name, k)
+        assert w.euler == euler / K
