@@ -16,11 +16,12 @@ rather than receiving them.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
-__all__ = ["map_draws", "drawing_with", "Mapper"]
+__all__ = ["map_draws", "map_width", "drawing_with", "Mapper"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,6 +46,21 @@ def map_draws(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
     if len(results) != len(items):
         raise RuntimeError(f"the draw mapper returned {len(results)} results for {len(items)} draws")
     return results
+
+
+def map_width() -> int:
+    """Into how many pieces work handed to :func:`map_draws` here is worth cutting: 1 when it is a plain loop (no
+    mapper installed), else the number of cores this process may use (the verifier's default number of workers).
+
+    For estimators whose draws can be grouped in any way without changing a number (the SGD chain blocks), so
+    that a plain run keeps few large pieces and a spread one has work for every worker.
+    """
+    if _MAPPER.get() is None:
+        return 1
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not Linux
+        return max(os.cpu_count() or 1, 1)
 
 
 @contextmanager

@@ -175,8 +175,8 @@ class FiniteDataSGD(Chains):
     def _step(self, u: np.ndarray, ws: dict) -> None:
         idx = ws["draw"] if self.replacement else np.argpartition(ws["draw"], self.batch - 1, axis=0)[:self.batch]
         x, r, g = ws["x"], ws["r"], ws["g"]
-        np.take(ws["XT"], idx, axis=1, out=x)      # x[:, b, c] = X[idx[b, c]]
-        np.take(self._residual, idx, out=ws["rb"])
+        ws["XT"].take(idx, axis=1, out=x, mode="clip")  # x[:, b, c] = X[idx[b, c]]; indices are in [0, M), and
+        self._residual.take(idx, out=ws["rb"], mode="clip")  # "clip" spares the copy that "raise" makes with out
         np.einsum("ibn,in->bn", x, u, out=r)
         r -= ws["rb"]
         np.einsum("bn,ibn->in", r, x, out=g)

@@ -11,10 +11,16 @@ and ``_step(u, ws)`` (one in-place update of u).
 Reproducibility: chains are cut into blocks of :data:`CHAIN_BLOCK`; block b draws from
 ``rng.spawn(n_blocks)[b]`` (a chunk's last block is padded to full size and the padding
 discarded), so chain i's numbers depend neither on the chunk size nor on ``n_chains``.
+
+Spreading: each chunk (consecutive blocks, their generators and starting states) is one draw of
+:func:`numerics.map_draws`, returning its chains' time averages, which are joined in block order
+(nothing is summed across chunks). Where the verifier installed a mapper the chunks run on its
+workers, the default chunking then cutting the chains into at least one chunk per core.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 import numpy as np
@@ -23,6 +29,7 @@ from theory import COUNT, INDEX, POSITIVE, InvalidArgument, NoConvergence
 
 from ._arrays import check_rng
 from ._chain_stats import ChainMoments
+from ._draws import map_draws, map_width
 from ._estimate import seed_of
 
 __all__ = ["CHAIN_BLOCK", "MEMORY_BUDGET", "Chains", "run_chains", "check_eta", "initial_states"]
@@ -33,6 +40,7 @@ CHAIN_BLOCK = 256
 MEMORY_BUDGET = 200e6
 _RECORD_BUFFER = 32   # records buffered per flush; v v^T then accumulates as one batched matmul
 _CHECK_EVERY = 64     # steps between finiteness checks of the state
+_PREFETCH = 32        # steps of random numbers drawn per generator call
 
 
 def check_eta(eta: object, lmax: float) -> float:
@@ -61,9 +69,10 @@ class Chains:
         record : None records the deviation from the reference point; else a callable
             state (chains, p) -> (chains, q).
         project : a (q, p) matrix; the recorded vector becomes ``project @ deviation``.
-        progress : called as ``progress(done_steps, total_steps)``.
+        progress : called as ``progress(done_steps, total_steps)``; the chunks then run in this process.
         chunk : chains simulated together (rounded up to whole blocks); default from a
-            ~200 MB working-memory budget. Results do not depend on it.
+            ~200 MB working-memory budget per chunk (so per worker, when the chunks are spread
+            over workers by :func:`numerics.map_draws`). Results do not depend on it.
 
         Returns
         -------
@@ -145,19 +154,81 @@ def _scratch(cache: dict, shape: tuple) -> np.ndarray:
     return cache["out"]
 
 
-def _filler(kind: str, buf: np.ndarray, gen: np.random.Generator, lo: int, arg: int = 0) -> Callable[[], None]:
-    part, shape = buf[..., lo:lo + CHAIN_BLOCK], buf.shape[:-1] + (CHAIN_BLOCK,)
+def _fill(kind: str, gen: np.random.Generator, out: np.ndarray, *arg) -> None:
+    """Fill the C-contiguous ``out`` with ``gen``'s next numbers of ``kind`` (standard normal, uniform on [0, 1),
+    integers in [0, arg)), in C order; the normal and uniform ones are written into it directly."""
     if kind == "normal":
-        return lambda: part.__setitem__(Ellipsis, gen.standard_normal(shape))
-    if kind == "uniform":
-        return lambda: part.__setitem__(Ellipsis, gen.random(shape))
-    return lambda: part.__setitem__(Ellipsis, gen.integers(0, arg, size=shape))
+        gen.standard_normal(out=out)
+    elif kind == "uniform":
+        gen.random(out=out)
+    else:
+        out[...] = gen.integers(0, *arg, size=out.shape)
+
+
+def _drawer(spec: list, gens: list, total: int) -> Callable[[], None]:
+    """A callable that fills the model's random buffers (``spec`` = ``model._draws(ws)``, chains last) for the next
+    step, the chains of block b from ``gens[b]``.
+
+    When every buffer is of one kind, each block's numbers for :data:`_PREFETCH` steps (fewer at the end of the
+    ``total`` steps) come from one call of its generator, laid out step by step and buffer by buffer: the very
+    numbers that a call per step and buffer would give, since numpy's Generators (normal, uniform, bounded integers)
+    draw a sequence that does not depend on how it is cut into calls. Otherwise one call per step, block and buffer.
+    """
+    if not spec:
+        return lambda: None
+    nb, (kind, _, *arg) = len(gens), spec[0]
+    bufs = [buf for _, buf, *_ in spec]
+    # each buffer with its chains axis split into (block, chain in block): splitting one axis always gives a view
+    blocked = [buf.reshape(buf.shape[:-1] + (nb, CHAIN_BLOCK)) for buf in bufs]
+    if len({(k, *a) for k, _, *a in spec}) > 1:
+        scratch = [np.empty(buf.shape[:-1] + (CHAIN_BLOCK,), dtype=buf.dtype) for buf in bufs]
+
+        def each_step() -> None:
+            for b, gen in enumerate(gens):
+                for (k, _, *a), tmp, view in zip(spec, scratch, blocked):
+                    _fill(k, gen, tmp, *a)
+                    view[..., b, :] = tmp
+        return each_step
+    offsets = np.cumsum([0, *(buf[..., 0].size for buf in bufs)])
+    pre = np.empty((nb, min(_PREFETCH, total), offsets[-1], CHAIN_BLOCK), dtype=bufs[0].dtype)
+    # per buffer, pre seen as (step, buffer's own axes..., block, chain in block)
+    sources = [np.moveaxis(pre[:, :, lo:hi].reshape(pre.shape[:2] + buf.shape[:-1] + (CHAIN_BLOCK,)), 0, -2)
+               for buf, lo, hi in zip(bufs, offsets, offsets[1:])]
+    state = {"k": 0, "left": total}
+
+    def prefetched() -> None:
+        k = state["k"] % _PREFETCH
+        if k == 0:
+            steps = min(_PREFETCH, state["left"])
+            for b, gen in enumerate(gens):
+                _fill(kind, gen, pre[b, :steps], *arg)
+            state["left"] -= steps
+        for view, source in zip(blocked, sources):
+            view[...] = source[k]
+        state["k"] += 1
+
+    return prefetched
+
+
+def _groups(n_blocks: int, most: int, pieces: int) -> list[tuple[int, int]]:
+    """Consecutive runs of blocks [b0, b1), each at most ``most`` long, as few and as even as possible, their count a
+    multiple of ``pieces`` when there are enough blocks (so that ``pieces`` workers get equal shares)."""
+    count = -(-n_blocks // most)
+    count = min(n_blocks, -(-count // pieces) * pieces)
+    size = -(-n_blocks // count)
+    return [(b0, min(b0 + size, n_blocks)) for b0 in range(0, n_blocks, size)]
 
 
 def run_chains(model, n_chains: int, *, rng: np.random.Generator, seed, burn_in: int, steps: int, thin: int,
                start: object, record: Callable | None, project: object, progress: Callable | None,
                chunk: int | None, options: dict | None = None) -> ChainMoments:
-    """Simulate, chunk by chunk, and return the per-chain time averages (see :meth:`Chains.run`)."""
+    """Simulate chunk by chunk and return the per-chain time averages (see :meth:`Chains.run`).
+
+    Each chunk (a run of consecutive blocks with their generators and starting states) is one draw of
+    :func:`numerics.map_draws`, so an installed mapper spreads the chunks over its workers; by default the chains are
+    then cut into at least :func:`numerics._draws.map_width` chunks. Every chain's numbers depend on neither, and the
+    chunks' per-chain results are joined in block order. With ``progress`` the chunks run here, in order.
+    """
     n, steps, burn_in, thin = (_count("n_chains", n_chains), _count("steps", steps),
                                _count("burn_in", burn_in, INDEX), _count("thin", thin))
     if thin > steps:
@@ -166,38 +237,56 @@ def run_chains(model, n_chains: int, *, rng: np.random.Generator, seed, burn_in:
         raise InvalidArgument("progress", type(progress).__name__, "None or a callable (done_steps, total_steps)")
     options = options or {}
     u0 = initial_states(model, start, n)
-    rec, q, P = _recorder(model, record, project, u0)
+    _, q, P = _recorder(model, record, project, u0)
     n_blocks = -(-n // CHAIN_BLOCK)
     if chunk is None:
         probe = model._workspace(CHAIN_BLOCK, **options)
         per_chain = (2 * sum(a.nbytes for a in _arrays(probe)) / CHAIN_BLOCK
+                     + _PREFETCH * sum(buf.nbytes for _, buf, *_ in model._draws(probe)) / CHAIN_BLOCK
                      + 8 * (q * (_RECORD_BUFFER + 2) + 4 * u0.shape[1]))
-        blocks = max(1, int(MEMORY_BUDGET // (per_chain * CHAIN_BLOCK)))
+        most = max(1, int(MEMORY_BUDGET // (per_chain * CHAIN_BLOCK)))
+        groups = _groups(n_blocks, most, 1 if progress else map_width())
     else:
-        blocks = -(-_count("chunk", chunk) // CHAIN_BLOCK)
+        most = -(-_count("chunk", chunk) // CHAIN_BLOCK)
+        groups = [(b0, min(b0 + most, n_blocks)) for b0 in range(0, n_blocks, most)]
     gens = rng.spawn(n_blocks)
-    mean, second, final = np.empty((n, q)), np.empty((n, q, q)), np.empty((n, u0.shape[1]))
-    extras: dict[str, list] = {}
-    firsts = range(0, n_blocks, blocks)
-    total = len(firsts) * (burn_in + steps)
-    for i, b0 in enumerate(firsts):
-        b1 = min(b0 + blocks, n_blocks)
-        lo, hi = b0 * CHAIN_BLOCK, min(n, b1 * CHAIN_BLOCK)
-        ws = model._workspace((b1 - b0) * CHAIN_BLOCK, **options)
-        fill = [_filler(kind, buf, gens[b], (b - b0) * CHAIN_BLOCK, *arg)
-                for b in range(b0, b1) for kind, buf, *arg in model._draws(ws)]
-        u = np.repeat(model._origin[:, None], (b1 - b0) * CHAIN_BLOCK, axis=1)
-        u[:, : hi - lo] = u0[lo:hi].T
-        done = (lambda k, off=i * (burn_in + steps): progress(off + k, total)) if progress else None
-        _run_chunk(model, u, ws, fill, rec, (burn_in, steps, thin, hi - lo), mean[lo:hi], second[lo:hi], done)
-        final[lo:hi] = model._state(u[:, : hi - lo]).T
-        for name, acc in ws.get("extras", {}).items():
-            extras.setdefault(name, []).append(np.moveaxis(acc, -1, 0)[: hi - lo])
+    items = [(gens[b0:b1], u0[b0 * CHAIN_BLOCK:b1 * CHAIN_BLOCK]) for b0, b1 in groups]
+    simulate = partial(_simulate, model, record, (burn_in, steps, thin), options)
+    if progress is None:
+        parts = map_draws(simulate, items)
+    else:
+        span = burn_in + steps
+        parts = [simulate(item, lambda k, off=i * span: progress(off + k, len(items) * span))
+                 for i, item in enumerate(items)]
+    # joined into arrays of one layout (C order; extras chains-last underneath, as the workspace keeps them), whether
+    # the parts are views made here or copies a worker sent back: later sums may round by layout
+    mean, second, final = (np.concatenate([part[i] for part in parts], out=np.empty((n, *parts[0][i].shape[1:])))
+                           for i in range(3))
+    extras = {name: np.moveaxis(np.concatenate([part[3][name] for part in parts], axis=-1), -1, 0)
+              for name in parts[0][3]}
     if P is not None:
         mean, second = mean @ P.T, np.matmul(np.matmul(P, second), P.T)
     second = (second + second.transpose(0, 2, 1)) / 2
-    return ChainMoments(mean, second, n, burn_in, steps, thin, model.eta, model.batch, seed, final,
-                        {k: np.concatenate(v) for k, v in extras.items()})
+    return ChainMoments(mean, second, n, burn_in, steps, thin, model.eta, model.batch, seed, final, extras)
+
+
+def _simulate(model, record: Callable | None, window: tuple, options: dict, item: tuple,
+              done: Callable | None = None) -> tuple:
+    """One chunk: the blocks of generators ``gens`` (chains from ``u0``, (chains, p), padded to whole blocks)
+    simulated together; returns their time averages of v and v v^T (unprojected, unsymmetrised) and final states, one
+    row per chain, and the extra accumulators, chains last."""
+    gens, u0 = item
+    burn_in, steps, thin = window
+    nv, width = u0.shape[0], len(gens) * CHAIN_BLOCK
+    rec, q, _ = _recorder(model, record, None, u0)
+    ws = model._workspace(width, **options)
+    draw = _drawer(model._draws(ws), gens, burn_in + steps)
+    u = np.repeat(model._origin[:, None], width, axis=1)
+    u[:, :nv] = u0.T
+    mean, second = np.empty((nv, q)), np.empty((nv, q, q))
+    _run_chunk(model, u, ws, draw, rec, (burn_in, steps, thin, nv), mean, second, done)
+    extras = {name: acc[..., :nv] for name, acc in ws.get("extras", {}).items()}
+    return mean, second, model._state(u[:, :nv]).T, extras
 
 
 def _arrays(ws: dict) -> list[np.ndarray]:
@@ -205,7 +294,7 @@ def _arrays(ws: dict) -> list[np.ndarray]:
     return out + list(ws.get("extras", {}).values())
 
 
-def _run_chunk(model, u, ws, fill, rec, window, mean, second, done) -> None:
+def _run_chunk(model, u, ws, draw, rec, window, mean, second, done) -> None:
     burn_in, steps, thin, nv = window
     total, n_rec = burn_in + steps, steps // thin
     size = min(_RECORD_BUFFER, n_rec)
@@ -214,8 +303,7 @@ def _run_chunk(model, u, ws, fill, rec, window, mean, second, done) -> None:
     every, checked = max(1, total // 100), 0
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, total + 1):
-            for f in fill:
-                f()
+            draw()
             model._step(u, ws)
             if k > burn_in and (k - burn_in) % thin == 0:
                 buf[:, j] = rec(u, nv)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import numpy as np
 
@@ -57,6 +57,11 @@ class Extrapolated:
     inner: object
     key: str = "eta"
 
+    @property
+    def maps_draws(self) -> bool:
+        """Whether the inner estimator hands its draws to numerics.map_draws (its two runs then do)."""
+        return bool(getattr(self.inner, "maps_draws", False))
+
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         eta = float(values[self.key])
         coarse_rng, fine_rng = rng.spawn(2)
@@ -82,6 +87,7 @@ class OnlineStationaryMC:
 
     window_time: float = 200.0
     thin: int = 4
+    maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         lam = np.atleast_1d(np.asarray(values["lam"], float))
@@ -137,6 +143,7 @@ class FiniteDataStationaryMC:
     what: str = "diag"
     window_time: float = 100.0
     thin: int = 2
+    maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         X, y = finite_dataset(values)
@@ -168,6 +175,7 @@ class TwoLayerRangeMC:
 
     window_time: float = 100.0
     thin: int = 10
+    maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         W2, W1, T = two_layer_problem(values)
@@ -193,6 +201,7 @@ class ConservedDriftMC:
     k = (window time) / eta steps from the balanced minimum, per chain; mean and standard error over chains."""
 
     window_time: float = 50.0
+    maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         W2, W1, T = two_layer_problem(values)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import numpy as np
 
@@ -149,6 +149,8 @@ class SgdMomentsMC:
     """A11 estimator: ``m_T`` and ``S_T`` of ``n`` independent online-SGD chains (``numerics.OnlineLinearSGD``) from
     ``w_0 = 0`` with ``w* = 1``, ``lambda_k = e^{-c k}``; components as ``theory.sloppy.sgd_components``."""
 
+    maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)
+
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         d, T = int(values["d"]), int(values["T"])
         if n < GROUPS:
@@ -175,6 +177,7 @@ class SgdEnsembleSpectrumMC:
     """
 
     k: int
+    maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         lam, w = spectrum_of(values), ground_truth(values)

@@ -80,6 +80,54 @@ def test_default_chunks_bound_the_memory(monkeypatch):
     assert all(a[0] < b[0] for a, b in zip(calls, calls[1:]))
 
 
+class _MixedDraws(OnlineLinearSGD):
+    """The online model with uniform label noise: random buffers of two kinds (the engine's per-step draw path)."""
+
+    def _draws(self, ws):
+        return [("normal", ws["x"]), ("uniform", ws["eps"])]
+
+
+@pytest.mark.parametrize("model", [*_models(), _MixedDraws(lam=[1.0, 0.5], eta=0.1, batch=2, sigma2=0.5)],
+                         ids=["online", "finite", "finite-norepl", "two-layer", "mixed-kinds"])
+def test_each_step_uses_the_blocks_next_numbers_as_one_call_per_step_would(model):
+    # Reference: one block stepped by hand, its buffers filled by one generator call per step and buffer. The
+    # engine draws 32 steps per call (not for mixed kinds); 70 steps end with a partial batch of steps.
+    steps, gen = 70, _rng(8).spawn(2)[1]
+    ws, u = model._workspace(CHAIN_BLOCK), np.repeat(model._origin[:, None], CHAIN_BLOCK, axis=1)
+    for _ in range(steps):
+        for kind, buf, *arg in model._draws(ws):
+            buf[...] = {"normal": lambda: gen.standard_normal(buf.shape), "uniform": lambda: gen.random(buf.shape),
+                        "integers": lambda: gen.integers(0, *arg, size=buf.shape)}[kind]()
+        model._step(u, ws)
+    run = model.run(2 * CHAIN_BLOCK, rng=_rng(8), burn_in=0, steps=steps, thin=steps)
+    np.testing.assert_array_equal(run.final[CHAIN_BLOCK:], model._state(u).T)
+
+
+def _worker(fn, items):
+    """A stand-in for the verifier's mapper: fn and items pickled (cloudpickle) as if sent to worker processes."""
+    import pickle
+
+    import cloudpickle
+
+    fn = cloudpickle.loads(cloudpickle.dumps(fn))
+    _worker.sizes.append(len(items))
+    return [pickle.loads(pickle.dumps(fn(pickle.loads(pickle.dumps(item))))) for item in items]
+
+
+@pytest.mark.parametrize("model", _models(), ids=["online", "finite", "finite-norepl", "two-layer"])
+def test_chunks_spread_by_a_mapper_give_the_same_arrays(model):
+    n, _worker.sizes = 3 * CHAIN_BLOCK + 7, []
+    kw = {"track_conserved": True} if isinstance(model, TwoLayerSGD) else {}
+    plain = model.run(n, rng=_rng(), burn_in=2, steps=9, thin=3, **kw)
+    with numerics.drawing_with(_worker):
+        spread = model.run(n, rng=_rng(), burn_in=2, steps=9, thin=3, **kw)
+    assert _worker.sizes and _worker.sizes[0] >= 2                     # the chunks went to the mapper
+    _same(plain, spread)
+    for a, b in [(plain.mean, spread.mean), (plain.second, spread.second), (plain.final, spread.final),
+                 *((plain.extra[k], spread.extra[k]) for k in plain.extra)]:
+        assert a.strides == b.strides                                   # one layout, whichever way the parts came
+
+
 def _t(rate, dof, components=1):
     return stats.t.isf(rate / (2 * components), dof)
 
