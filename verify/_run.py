@@ -12,6 +12,7 @@ so they do not depend on the executor, the number of workers or the order of the
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import time
@@ -101,20 +102,61 @@ def _spread(claims, todo, settings, executor: Executor, timeout, pictures, resul
     drivers = ThreadPoolExecutor(max_workers=max(min(len(todo), 2 * executor.workers + 2), 1),
                                  thread_name_prefix="verify-claim")
     try:
-        pending = {drivers.submit(_drive, claims[i], settings, executor, timeout, pictures, stop): i for i in todo}
-        while pending:
-            done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
-                i = pending.pop(future)
-                results[i] = future.result()
-                if on_verdict:
-                    on_verdict(results[i])
+        with _Held() as held:
+            pending = {drivers.submit(_drive, claims[i], settings, executor, timeout, pictures, stop): i
+                       for i in todo}
+            while pending:
+                done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = pending.pop(future)
+                    results[i] = future.result()
+                    if on_verdict:
+                        on_verdict(results[i])
+                held.deliver()
     except BaseException:
         stop.set()
-        executor.close(kill=True)
-        drivers.shutdown(wait=True, cancel_futures=True)
+        with _Held() as again:  # a second Ctrl-C while the workers stop is ignored: they are being stopped
+            executor.close(kill=True)
+            drivers.shutdown(wait=True, cancel_futures=True)
+            again.caught.clear()
         raise
     drivers.shutdown(wait=True)
+
+
+class _Held:
+    """SIGINT and SIGTERM held while the main thread waits on the drivers, and delivered (to the handler that was
+    installed before) at a safe point: raised inside ``concurrent.futures.wait``, a KeyboardInterrupt can leave a
+    future's lock held, and the run would hang. Outside the main thread, signals are left alone."""
+
+    _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.previous: dict[int, object] = {}
+        self.caught: list[tuple[int, object]] = []
+
+    def __enter__(self) -> "_Held":
+        if threading.current_thread() is threading.main_thread():
+            for signum in self._SIGNALS:
+                self.previous[signum] = signal.signal(signum, lambda n, frame: self.caught.append((n, frame)))
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        if kind is None:
+            self.deliver()  # a signal that came as the last claim was decided still stops the run
+
+    def deliver(self) -> None:
+        """Hand the first signal held to its own handler (which raises, for Ctrl-C), or to the default action."""
+        if not self.caught:
+            return
+        signum, frame = self.caught.pop(0)
+        handler = self.previous.get(signum, signal.SIG_DFL)
+        if callable(handler):
+            handler(signum, frame)
+        elif handler == signal.SIG_DFL:
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
 
 
 def _drive(claim: Claim, settings: dict, executor: Executor, timeout: float | None, pictures: bool,
