@@ -143,9 +143,11 @@ sys.exit(main(["run", "--match", "synthetic.*", "--jobs", "2", "--seed", "3", "-
 """
 
 
-def _gated(gate, *args, **popen):
+def _gated(gate, *args):
+    # a child inherits an ignored SIGINT (pytest-xdist's workers ignore it), and Python then leaves it ignored
     return subprocess.Popen([sys.executable, "-c", GATED, str(gate), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **popen)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 @pytest.fixture(scope="module")
