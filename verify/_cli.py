@@ -23,6 +23,7 @@ from ._budget import BUDGETS
 from ._check import DEFAULT_FALSE_FAIL_RATE
 from ._claim import Claim
 from ._claims_file import claims_file_record, load_claims
+from ._derive_check import add_check_arguments, run_derivation
 from ._diff import add_arguments as add_diff_arguments
 from ._diff import run_diff
 from ._executors import default_jobs, make_executor
@@ -113,13 +114,16 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("derive", help="derive a family's regimes symbolically (exponents, boundaries)")
     families = d.add_subparsers(dest="family", required=True, metavar="family")
     for name, spec in derivations().items():
-        spec.add_arguments(families.add_parser(name, help=spec.help))
+        family = families.add_parser(name, help=spec.help)
+        spec.add_arguments(family)
+        if spec.claims is not None:
+            add_check_arguments(family, _seed, _rate, _jobs)
     add_diff_arguments(sub.add_parser("diff", help="compare two runs' reports: regressions first (exit 1 if any)"))
     return parser
 
 
 def _derive(args: argparse.Namespace) -> int:
-    return derivation(args.family).run(args)
+    return run_derivation(derivation(args.family), args)
 
 
 def _apply(claims: tuple[Claim, ...], assignments: list[tuple[str, object]]) -> tuple[Claim, ...]:

@@ -29,7 +29,8 @@ from theory import InvalidArgument
 
 from ._verdict import FAIL, PASS
 
-__all__ = ["IntervalComparison", "Range", "Ranges", "RangesOf", "compare_interval", "check_ranges"]
+__all__ = ["IntervalComparison", "Range", "Ranges", "RangesOf", "allowance_sensitivity", "compare_interval",
+           "check_ranges"]
 
 
 def check_ranges(predicted: object) -> tuple[tuple[float, float], ...]:
@@ -103,6 +104,18 @@ def compare_interval(ranges: tuple[tuple[float, float], ...], estimate: Estimate
     if estimate.statistical and estimate.successes is None and any(float(se) == 0 for se in estimate.std_error):
         degenerate = "a standard error is zero (the sample has no spread), so the interval cannot be calibrated"
     return IntervalComparison(ranges, estimate, alpha, beta, float(resolution), lower, upper, degenerate)
+
+
+def allowance_sensitivity(centres, lower, upper) -> tuple[float, float]:
+    """For ranges centre -+ a: the allowance below which the intervals [lower, upper] FAIL (one misses its range)
+    and the one from which they PASS (all inside); INCONCLUSIVE in between.
+
+    >>> allowance_sensitivity((0.3,), (0.31,), (0.35,))
+    (0.01, 0.05)
+    """
+    fail = max(max(lo - c, c - hi, 0.0) for c, lo, hi in zip(centres, lower, upper))
+    passes = max(max(hi - c, c - lo) for c, lo, hi in zip(centres, lower, upper))
+    return round(fail, 12), round(passes, 12)
 
 
 def explain_interval(outcome: str, c: IntervalComparison) -> str:

@@ -38,11 +38,16 @@ Renderer = Callable[..., Path]
 
 @dataclass(frozen=True)
 class Derivation:
-    """A symbolic derivation offered as ``python -m verify derive <pack>``: its options and what it prints."""
+    """A symbolic derivation offered as ``python -m verify derive <pack>``: its options and what it prints.
+
+    ``claims``, if given, turns the parsed options into the claims that test what was derived (``claims(args)``):
+    ``derive <pack> --check`` then runs them through the engine and prints their verdicts beside the derivation.
+    """
 
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+    claims: Callable[[argparse.Namespace], tuple[Claim, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 A prediction is any callable ``(values, *, dps) -> tuple`` and an estimator any callable
 ``(values, *, rng, n, dps) -> numerics.Estimate``; the optional abilities below are declared by
 implementing the method or attribute, and the engine asks for them only through the helpers here
-(:func:`expression_of`, :func:`errors_of`, :func:`is_deterministic`, :func:`maps_draws`), never by probing names.
+(:func:`expression_of`, :func:`errors_of`, :func:`is_deterministic`, :func:`maps_draws`,
+:func:`allowance_of`), never by probing names.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Mapping, Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Prediction", "Estimator", "ShowsExpression", "BoundsItsError", "DeclaresDeterminism",
-           "MapsDraws", "expression_of", "errors_of", "is_deterministic", "maps_draws"]
+__all__ = ["Prediction", "Estimator", "ShowsExpression", "BoundsItsError", "DeclaresDeterminism", "DeclaresAllowance",
+           "MapsDraws", "allowance_of", "expression_of", "errors_of", "is_deterministic", "maps_draws"]
 
 
 @runtime_checkable
@@ -57,6 +58,19 @@ class MapsDraws(Protocol):
     asks the engine to run its body where the draws can be spread over the workers."""
 
     maps_draws: bool
+
+
+@runtime_checkable
+class DeclaresAllowance(Protocol):
+    """An interval prediction whose ranges are centres -+ a chosen allowance: ``allowance(values)`` gives
+    (its name, its pre-registered value, the centres), so the report can show at which allowance the verdict turns."""
+
+    def allowance(self, values: Mapping[str, object]) -> tuple[str, float, tuple[float, ...]]: ...
+
+
+def allowance_of(prediction: object, values: Mapping[str, object]) -> tuple[str, float, tuple[float, ...]] | None:
+    """(name, pre-registered value, centres) of the prediction's allowance, or None when it declares none."""
+    return prediction.allowance(values) if isinstance(prediction, DeclaresAllowance) else None
 
 
 def expression_of(prediction: object, values: Mapping[str, object]) -> object | None:

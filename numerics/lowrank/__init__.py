@@ -5,7 +5,7 @@ regularizer-effect estimators, the claims-file estimator ``GradientNorms``, and 
 
 from ._decomposition import (MU_MODES, GradientDecomposition, GradientVectors, Preactivations, as_bulk,
                              gradient_decomposition, gradient_vectors, preactivations, top_singular_triplets)
-from ._network import LOSSES, SCALINGS, Loss, Network, loss, network, scaling_factor
+from ._network import LOSSES, SCALINGS, Loss, Network, PowerScaling, loss, network, scaling_factor
 from ._population import PopulationMoment, population_moment, population_scales
 from ._spiked import BulkCovariance, SpikedData, bulk_covariance, spiked_data, unit_sphere
 from ._targets import TARGETS, target
@@ -18,6 +18,8 @@ from ._gradients import GRADIENTS, GradientCheck
 from ._figures import CRITERIA, ActivationComparison, FigureFrequency, criterion_holds
 from ._illustrations import PhaseGrid, Spectrum, gradient_spectrum, phase_grid
 from ._scaling import SCALING_QUANTITIES, ScalingSlope
+from ._boundary import BoundaryRoot
+from ._coverage import BulkTraceMC, DriftRatio, NoiseSpikeRatio, s2_norm
 from ._regularizer_effects import InputNoiseSpike, WeightDecaySpectrum
 from ._gradient_norms import GRADIENT_NORMS, GRADIENT_PARAMETERS, GradientNorms
 from ._mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC, GaussianMomentsMC,
@@ -26,12 +28,14 @@ from ._mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC,
 __all__ = [
     "MU_MODES", "GradientDecomposition", "GradientVectors", "Preactivations", "as_bulk", "gradient_decomposition",
     "gradient_vectors", "preactivations", "top_singular_triplets", "LOSSES",
-    "SCALINGS", "Loss", "Network", "loss", "network", "scaling_factor", "PopulationMoment", "population_moment",
+    "SCALINGS", "Loss", "Network", "PowerScaling", "loss", "network", "scaling_factor", "PopulationMoment",
+    "population_moment",
     "population_scales", "BulkCovariance", "SpikedData", "bulk_covariance", "spiked_data", "unit_sphere", "TARGETS",
     "target", "WEIGHTS", "inner_weights", "outer_weights", "ReferenceDecomposition", "reference_decomposition",
     "input_noise_expected", "input_noise_sampled", "jacobian_penalty", "weight_decay", "Problem", "Setup", "IDENTITIES",
     "IdentityCheck", "GRADIENTS", "GradientCheck", "CRITERIA", "ActivationComparison", "FigureFrequency",
     "criterion_holds", "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "SCALING_QUANTITIES", "ScalingSlope",
+    "BoundaryRoot", "BulkTraceMC", "DriftRatio", "NoiseSpikeRatio", "s2_norm",
     "InputNoiseSpike", "WeightDecaySpectrum", "GRADIENT_NORMS", "GRADIENT_PARAMETERS", "GradientNorms", "MC_QUANTITIES",
     "EmpiricalResidueSpike", "EmpiricalResidueSpikeMC", "GaussianMomentsMC", "PopulationMu", "PopulationMuMC"
 ]

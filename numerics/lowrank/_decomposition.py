@@ -190,7 +190,7 @@ class GradientVectors:
     """The vectors that build G's four terms, without any d x m matrix (:func:`gradient_vectors`).
 
     Attributes as in :class:`GradientDecomposition`: r, mu (``mu_method``, ``mu_error``), s (``s_method``), gamma,
-    zeta, residue = X_B^T r, v = z^T M; and am = a o mu, the right vector of S1 and S12.
+    zeta, residue = X_B^T r, v = z^T M; am = a o mu, the right vector of S1 and S12; and zr = z^T r (S12's size).
     """
 
     r: np.ndarray
@@ -204,6 +204,7 @@ class GradientVectors:
     residue: np.ndarray
     v: np.ndarray
     am: np.ndarray
+    zr: float
 
     @property
     def S1(self) -> np.ndarray:
@@ -240,7 +241,7 @@ def _vectors(inputs, net, lo, pre: Preactivations, mu: str, params: dict):
     am = a * mu_values
     v = zD - zr * am                               # z^T M
     vectors = GradientVectors(r, mu_values, mu_method, mu_error, pre.s, pre.s_method, net.gamma, zeta, residue, v,
-                              am)
+                              am, zr)
     return vectors, D, zD, zr
 
 

@@ -1,7 +1,7 @@
 r"""The two-layer network f(x) = gamma_m a^T sigma(W x), its losses and its input-weight gradient.
 
-Scaling: gamma_m = 1/sqrt(m) (``"ntk"``), 1/m (``"mf"``) or a given positive
-number. Losses (r_i = dl/df at (f(x_i), y_i), the residue):
+Scaling: gamma_m = 1/sqrt(m) (``"ntk"``), 1/m (``"mf"``), m^(-g) (:class:`PowerScaling`)
+or a given positive number. Losses (r_i = dl/df at (f(x_i), y_i), the residue):
 
 * ``"mse"``: l = (f - y)^2 / 2, r = f - y (the 1/2 convention is ours);
 * ``"logistic"``: labels y in {-1, +1}, l = log(1 + e^(-y f)), r = -y sigmoid(-y f).
@@ -13,6 +13,7 @@ note (section 2.1): G = (gamma_m / n) X^T [(r a^T) o sigma'(X W^T)] (d x m).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import Callable
 
@@ -24,21 +25,42 @@ from theory import activation as library_activation
 
 from .._arrays import as_matrix, as_vector, check_count
 
-__all__ = ["LOSSES", "SCALINGS", "Loss", "loss", "scaling_factor", "Network", "network"]
+__all__ = ["LOSSES", "SCALINGS", "Loss", "PowerScaling", "loss", "scaling_factor", "Network", "network"]
 
 SCALINGS = ("ntk", "mf")
 
 
-def scaling_factor(scaling: str | float, m: int) -> float:
-    """gamma_m for ``scaling`` = "ntk" (1/sqrt m), "mf" (1/m) or a positive number (used as is)."""
+@dataclass(frozen=True)
+class PowerScaling:
+    """gamma_m = m^(-g) for a rational exponent g in [1/2, 1] (NTK is g = 1/2, mean-field g = 1).
+
+    >>> scaling_factor(PowerScaling(Fraction(3, 4)), 16)
+    0.125
+    """
+
+    g: Fraction
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.g, Fraction) or not Fraction(1, 2) <= self.g <= 1:
+            raise InvalidArgument("g", self.g, "a fractions.Fraction in [1/2, 1] (gamma_m = m^(-g))")
+
+    def __str__(self) -> str:
+        return f"m^-({self.g})"
+
+
+def scaling_factor(scaling: str | float | PowerScaling, m: int) -> float:
+    """gamma_m for ``scaling`` = "ntk" (1/sqrt m), "mf" (1/m), a :class:`PowerScaling` (m^-g) or a positive number
+    (used as is)."""
     m = check_count("m", m)
+    if isinstance(scaling, PowerScaling):
+        return float(m) ** -float(scaling.g)
     if isinstance(scaling, str):
         if scaling not in SCALINGS:
             raise UnknownName("scaling", scaling, [*SCALINGS, "a positive number"])
         return m**-0.5 if scaling == "ntk" else 1.0 / m
     POSITIVE.validate("scaling", scaling)
     if not np.isfinite(scaling):
-        raise InvalidArgument("scaling", scaling, "'ntk', 'mf' or a finite positive number")
+        raise InvalidArgument("scaling", scaling, "'ntk', 'mf', a PowerScaling or a finite positive number")
     return float(scaling)
 
 

@@ -9,6 +9,7 @@ independent, the sizes within one draw are not required to be). Quantities
 (our note, section 3.3; derived by us):
 
 * ``S2/S1``: ||S2|| / ||S1||;
+* ``S12/S1``: ||S12|| / ||S1|| = zeta |z^T r| / ||X_B^T r||;
 * ``S1/(gamma sqrt(m))``: ||S1|| / (gamma_m sqrt m).
 
 Both terms are rank one, so their spectral norms are the exact closed forms
@@ -44,7 +45,11 @@ def _s1_normalised(dec, n, m) -> float:
     return np.linalg.norm(dec.residue) / n * np.linalg.norm(dec.mu) / np.sqrt(m)
 
 
-SCALING_QUANTITIES = {"S2/S1": _s2_over_s1, "S1/(gamma sqrt(m))": _s1_normalised}
+def _s12_over_s1(dec, n, m) -> float:
+    return dec.zeta * abs(dec.zr) / np.linalg.norm(dec.residue)
+
+
+SCALING_QUANTITIES = {"S2/S1": _s2_over_s1, "S12/S1": _s12_over_s1, "S1/(gamma sqrt(m))": _s1_normalised}
 
 
 @dataclass(frozen=True)

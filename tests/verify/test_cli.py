@@ -93,17 +93,3 @@ def test_a_closed_pipe_is_not_an_internal_error():
         stderr = proc.stderr.read().decode()
         proc.wait(timeout=60)
     assert "internal error" not in stderr and "Traceback" not in stderr
-
-
-@pytest.mark.parametrize(("options", "boundary"), [((), "1/4"), (("--scaling", "mf"), "1/2"),
-                                                   (("--scaling", "mf", "--target-mean", "nonzero"), "1/4"),
-                                                   (("--weights", "aligned-signs"), "1/8")])
-def test_derive_prints_the_solved_boundary(options, boundary):
-    out = _cli("derive", "lowrank", *options)
-    assert out.returncode == 0, out.stderr
-    assert f"S2/S1: nu = {boundary}" in out.stdout
-
-
-def test_derive_rejects_an_unknown_activation_in_one_line():
-    out = _cli("derive", "lowrank", "--activation", "tanhh")
-    assert out.returncode == 2 and "did you mean tanh" in out.stderr and "Traceback" not in out.stderr

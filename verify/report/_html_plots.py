@@ -3,7 +3,8 @@
 Drawn from a claim's report record (``report_dict``), with matplotlib into one
 reused figure. Statistical and exact claims show relative discrepancies with
 their radii (the resolution band shaded); interval claims show confidence
-intervals against the claimed range.
+intervals against the claimed range, and, when the ranges are centres -+ a declared allowance, the verdict
+at every allowance instead of the convergence.
 """
 
 from __future__ import annotations
@@ -162,6 +163,24 @@ def _interval_convergence(ax, record: dict, colour: str) -> None:
     ax.set_title(f"interval at each of {len(looks)} look(s); shaded: range")
 
 
+def _sensitivity(ax, record: dict) -> None:
+    """The verdict at every allowance: FAIL, INCONCLUSIVE and PASS as bands, the pre-registered value marked."""
+    s = record["sensitivity"]
+    fail, passes, value = s["fail_below"], s["pass_from"], s["value"]
+    top = 1.25 * max(2 * value, passes, 1e-12)
+    for (a, b), outcome in (((0.0, fail), FAIL), ((fail, passes), INCONCLUSIVE), ((passes, top), PASS)):
+        if b > a:
+            ax.axvspan(a, b, color=_COLOUR[outcome], alpha=0.35, lw=0)
+            ax.text((a + b) / 2, 0.5, outcome, ha="center", va="center", fontsize=6, rotation=90 if b - a < top / 8
+                    else 0)
+    ax.axvline(value, color="k", lw=1.2, ls="--")
+    ax.text(value, 0.93, f" pre-registered {number(value)}", fontsize=6, va="top")
+    ax.set_xlim(0, top)
+    ax.set_yticks([])
+    ax.set_xlabel(f"{s['name']} (claimed ranges: centre -+ this)")
+    ax.set_title("verdict vs allowance")
+
+
 def _log_samples(ax, samples: list[int], components: int) -> None:
     """A log axis of sample sizes spanning the looks (components drawn side by side)."""
     ax.set_xscale("log")
@@ -188,7 +207,10 @@ class ClaimPlots:
         colour = _COLOUR.get(record["outcome"], "k")
         if record["kind"] == "interval":
             _interval_last(self.left, record, colour)
-            _interval_convergence(self.right, record, colour)
+            if record.get("sensitivity"):
+                _sensitivity(self.right, record)
+            else:
+                _interval_convergence(self.right, record, colour)
         else:
             _last_look(self.left, record, colour)
             _convergence(self.right, record, colour)

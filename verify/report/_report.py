@@ -22,7 +22,8 @@ from theory import InvalidArgument
 
 from ._environment import environment, machine_text
 from ._html_plots import record_png
-from .._interval import IntervalComparison
+from .._interval import IntervalComparison, allowance_sensitivity
+from .._protocols import allowance_of
 from .._result import RunResult, per_claim_rate
 from .._verdict import Verdict
 
@@ -74,6 +75,7 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "predicted": _predicted(last, claim.dps) if last else None,
         "confidence_interval": ([list(last.lower), list(last.upper)] if isinstance(last, IntervalComparison)
                                 else None),
+        "sensitivity": _sensitivity(claim, last),
         "estimate": _nums(est.value, dps) if est else None,
         "std_error": _nums(est.std_error, None) if est and est.statistical else None,
         "bound": _nums(est.bound, None) if est and not est.statistical else None,
@@ -94,6 +96,23 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "looks": [_look(c) for c in v.looks],
     }
     return record
+
+
+def _sensitivity(claim, last) -> dict[str, object] | None:
+    """Where an interval claim's verdict turns as its declared allowance varies (None: it declares none)."""
+    declared = allowance_of(claim.prediction, claim.values) if isinstance(last, IntervalComparison) else None
+    if declared is None:
+        return None
+    name, value, centres = declared
+    fail_below, pass_from = allowance_sensitivity(centres, last.lower, last.upper)
+    return {"name": name, "value": float(value), "centres": [float(c) for c in centres],
+            "fail_below": fail_below, "pass_from": pass_from}
+
+
+def sensitivity_text(s: dict) -> str:
+    """One line: the verdict at every allowance."""
+    return (f"sensitivity to the {s['name']} (pre-registered {s['value']:.3g}): FAIL below {s['fail_below']:.3g}, "
+            f"INCONCLUSIVE up to {s['pass_from']:.3g}, PASS from {s['pass_from']:.3g} on")
 
 
 def verdict_plot(verdict: Verdict) -> bytes | None:
@@ -187,6 +206,7 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
                   f"- provenance: {c['provenance']['text']}",
                   f"- parameters: {c['parameters']}; formula: `{c['formula']}`",
                   f"- predicted: {c['predicted']}",
+                  *([f"- {sensitivity_text(c['sensitivity'])}"] if c.get("sensitivity") else []),
                   f"- estimate: {c['estimate']} ({'std. error' if c['std_error'] else 'bound'} {error}); {c['method']}",
                   f"- {c['reason']}"
                   + (f"; about {c['samples_needed']} samples would resolve it" if c["samples_needed"] else ""),

@@ -1,7 +1,7 @@
-"""Covers verify/_catalogue/lowrank_regimes.py: the figure, scaling-law and regularizer-effect claims.
+"""Covers verify/packs/lowrank/_regimes.py: the figure and regularizer-effect claims, and ExponentBand.
 
-Mutations: a theory whose S2/S1 boundary sits at 1/3 instead of 1/4 (ExponentBand's boundary_shift = 1/12)
-is rejected by the scaling claim's own evidence, and figure statements moved across the derived boundary FAIL.
+Mutations: figure statements moved across the derived boundary FAIL. (The scaling-law claims built from the
+derived regimes, and their mutations, are covered in test_regime_claims.py.)
 """
 
 import dataclasses
@@ -12,37 +12,6 @@ import verify
 from numerics.lowrank import FigureFrequency, ScalingSlope, Setup
 from theory.lowrank import ExponentBand, Regime
 from theory import InvalidArgument, UnknownName
-from verify._interval import compare_interval
-
-SCALING = "lowrank.scaling.mf_target_mean.relu"
-
-
-def _boundary_moved(claim, to):
-    """``claim`` predicted by a theory whose S2/S1 boundary is ``to`` instead of the derived one."""
-    band = claim.prediction
-    shift = to - float(band.regime.boundaries["S2/S1"])
-    return dataclasses.replace(claim, prediction=dataclasses.replace(band, boundary_shift=shift))
-
-
-def test_the_derived_boundary_passes_and_a_boundary_at_one_third_is_rejected_by_the_same_evidence():
-    claim = verify.get(SCALING)
-    assert claim.prediction.regime.boundaries["S2/S1"] == Regime("mf", target_mean=True).boundaries["S2/S1"]
-    rate = verify.per_claim_rate(verify.claims(), verify.DEFAULT_FALSE_FAIL_RATE)
-    verdict = verify.check(claim, false_fail_rate=rate)
-    assert verdict.outcome == verify.PASS
-    last = verdict.comparison
-    mutated = _boundary_moved(claim, 1 / 3)
-    ranges = mutated.prediction(claim.values, dps=15)
-    assert ranges[0][1] < claim.prediction(claim.values, dps=15)[0][0]  # the two bands do not overlap
-    again = compare_interval(ranges, last.estimate, alpha=last.alpha, beta=last.beta, resolution=claim.resolution)
-    assert again.significant  # the interval that passed the 1/4 claim misses the 1/3 band: FAIL
-
-
-@pytest.mark.slow
-def test_a_boundary_at_one_third_fails_when_checked_from_scratch():
-    rate = verify.per_claim_rate(verify.claims(), verify.DEFAULT_FALSE_FAIL_RATE)
-    assert verify.check(_boundary_moved(verify.get(SCALING), 1 / 3), false_fail_rate=rate).outcome == verify.FAIL
-
 
 @pytest.mark.parametrize("claim_id,nu", [("lowrank.figure1.single_spike.nu1_8", 0.375),
                                          ("lowrank.figure1.two_spikes.nu3_8", 0.125)])

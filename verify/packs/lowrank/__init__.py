@@ -3,16 +3,18 @@
 :mod:`numerics.lowrank`.
 
 Claims: the exact identities of the decomposition G = S1 + S12 + S2 + E, the gradients of the regularizers, the
-Gaussian moments behind the residue spike (``_claims``); the paper's figure statements, scaling laws and
-regularizer effects (``_regimes``). Pictures: gradient spectra and alignment phase grids. Claims files get the
-``gradient_norms`` estimator; ``python -m verify derive lowrank`` prints the derived regimes.
+Gaussian moments behind the residue spike (``_claims``); the paper's figure statements and regularizer effects
+(``_regimes``); the derived regimes' scaling laws, built from the symbolic derivation (``_regime_claims``);
+the bulk trace, the input-noise law and the size of S2 against simulation (``_coverage_claims``). Pictures:
+gradient spectra and alignment phase grids. Claims files get the ``gradient_norms`` estimator;
+``python -m verify derive lowrank`` prints the derived regimes (``--check`` verifies them).
 """
 
 from numerics.lowrank import PhaseGrid, Spectrum
 
 from verify._pack import Pack
 
-from . import _claims, _regimes
+from . import _claims, _coverage_claims, _regime_claims, _regimes
 from ._derive import DERIVATION
 from ._estimators import GRADIENT_NORMS_SPEC
 from ._pictures import phase_pair_png, spectrum_png
@@ -23,7 +25,8 @@ PACK = Pack(
     name="lowrank",
     title="Low-rank gradients of two-layer networks on spiked data (arXiv 2510.01303)",
     families=("lowrank",),
-    claims=lambda: (*_claims.claims(), *_regimes.claims()),
+    claims=lambda: (*_claims.claims(), *_regimes.claims(), *_regime_claims.claims(),
+                    *_coverage_claims.claims()),
     pictures={Spectrum: spectrum_png, PhaseGrid: phase_pair_png},
     estimators=(GRADIENT_NORMS_SPEC,),
     derivation=DERIVATION,

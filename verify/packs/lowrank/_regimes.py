@@ -1,4 +1,4 @@
-"""Family ``lowrank`` (regimes): the paper's figure statements, scaling laws and regularizer effects (arXiv 2510.01303).
+"""Family ``lowrank`` (regimes): the paper's figure statements and regularizer effects (arXiv 2510.01303).
 
 Every claim here is an interval claim (:mod:`verify._interval`):
 
@@ -11,8 +11,6 @@ Every claim here is an interval claim (:mod:`verify._interval`):
   (all-ones b, rows normalised) G stays rank one there, and the note records
   this as an unresolved conflict (section 5.1); only the caption's nu < 1/4
   statement, on which the reading and the caption agree, is checked;
-* **scaling laws**: the log-slope in n over a ladder of sizes lies within a
-  stated band of the exponent derived in ``theory`` (note, section 3.3; ours);
 * **regularizer effects** (note, section 4; ours).
 """
 
@@ -20,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from numerics.lowrank import (ActivationComparison, FigureFrequency, InputNoiseSpike, ScalingSlope, Setup,
+from numerics.lowrank import (ActivationComparison, FigureFrequency, InputNoiseSpike, Setup,
                               WeightDecaySpectrum, gradient_spectrum, phase_grid)
-from theory import COUNT, NONNEGATIVE, POSITIVE, REAL
-from theory.lowrank import ExponentBand, Regime
+from theory import COUNT, NONNEGATIVE, REAL
+from theory.lowrank import Regime
 
 from verify._claim import Claim, Kind, Parameter, Provenance
 from verify._interval import Range
@@ -34,15 +32,6 @@ PAPER_SIZES = (750, 1000, 1250)
 #: of 2e-6 (0.5^20 = 1e-6), so the first look takes 24.
 MOST = Range(0.5, 1.0, "frequency of the criterion over independent draws, in most draws")
 FIGURE_DRAWS = 24
-#: Scaling laws: the exponent of n, measured over n = 150..1200 (aspect ratios of the paper), within BAND of the
-#: derived exponent. BAND is the claim's allowance for finite-size corrections, which the heuristic derivation
-#: does not bound: a pilot (12 draws per setting; bench/pilot_scaling.py regenerates it) measured offsets of
-#: +0.012 (NTK) and -0.014 (mean-field) for S2/S1 and +0.024, +0.004 for S1/(gamma sqrt m). A theory with its
-#: boundary at 1/3 instead of 1/4 predicts an S2/S1 exponent 1/6 lower, twice the band away.
-BAND = 0.08
-LADDER = (150, 300, 600, 1200)
-#: Draws of the first look: 48 resolves the band at the run's per-claim rate in one look (32 needed a second).
-SLOPE_DRAWS = 48
 
 
 def _paper(locator: str, note: str) -> Provenance:
@@ -125,34 +114,6 @@ def _figure_claims():
                 parameters=_figure_values(0.125, 5 / 9), prediction=MOST, estimator=fig2, assumptions=_ASSUME)
 
 
-def _scaling_values(nu: float, target_mean: float) -> dict[str, Parameter]:
-    return {"ladder": Parameter(LADDER, POSITIVE, vector=True), "d_over_n": Parameter(4 / 3, POSITIVE),
-            "m_over_n": Parameter(5 / 3, POSITIVE), "nu": Parameter(nu, NONNEGATIVE),
-            "alpha": Parameter(0.0, NONNEGATIVE), "target_mean": Parameter(target_mean, REAL)}
-
-
-_QUANTITIES = ("S2/S1", "S1/(gamma sqrt(m))")
-
-
-def _scaling_claims():
-    # NTK (E[y] = 2) passed too when registered during development (one run, seed 0, standard budget, a
-    # two-claim run's rate: 0.328 +- 0.011 after 128 draws, about 80 s; seed-to-seed spread of the slope 0.09
-    # against 0.05 in mean-field), too slow for the default run; build it with ExponentBand(Regime("ntk", ...)).
-    cases = (("mf_target_mean", "mf", 1.0, "mean-field with E[y] = 1"),)
-    for label, scaling, mean, words in cases:
-        regime = Regime(scaling, "relu", "isotropic", target_mean=True)
-        yield Claim(id=f"lowrank.scaling.{label}.relu", kind=Kind.INTERVAL, resolution=BAND, n_start=SLOPE_DRAWS,
-                    title=f"exponents of n at nu = 0.4, {words}, ReLU, isotropic W: ||S2||/||S1|| grows like "
-                          f"n^(2 nu - 1/2) (boundary nu = {regime.boundaries['S2/S1']}) and ||S1||/(gamma sqrt m) "
-                          f"like n^0, each log-slope over n = {LADDER} within {BAND} of the derived exponent",
-                    provenance=_derived(f"{NOTE} section 3.3 (heuristic small-spike expansion, ours), exponents "
-                                        "solved in theory.lowrank._regimes; the band is the claim's finite-size "
-                                        "allowance"),
-                    parameters=_scaling_values(0.4, mean), prediction=ExponentBand(regime, _QUANTITIES, BAND),
-                    estimator=ScalingSlope(Setup("relu", "sphere", scaling=scaling), _QUANTITIES),
-                    assumptions=_ASSUME + ("d = 4n/3, m = 5n/3",))
-
-
 def _regularizer_claims():
     yield Claim(id="lowrank.regularizer_effect.weight_decay_spectrum", kind=Kind.INTERVAL, resolution=0.1,
                 n_start=FIGURE_DRAWS,
@@ -173,4 +134,4 @@ def _regularizer_claims():
 
 def claims() -> tuple:
     """This module's claims, in order."""
-    return (*_figure_claims(), *_scaling_claims(), *_regularizer_claims())
+    return (*_figure_claims(), *_regularizer_claims())
