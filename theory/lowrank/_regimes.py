@@ -196,6 +196,7 @@ class Regime:
         e["S1/(gamma sqrt(m))"] = e["S1"] - exponent(self.gamma * sp.sqrt(kappa * n)) if e["S1"] != -sp.oo else -sp.oo
         for term in TERMS:
             e[term] = extreme([e[f"{term}_drift"], e[f"{term}_fluctuation"]], "max")
+        e["E"] = extreme([e["E_bulk"], e["E_spike"]], "max")
         if not self.s1_vanishes:
             for term in TERMS:
                 e[f"{term}/S1"] = extreme([e[f"{term}_drift"] - e["S1"], e[f"{term}_fluctuation"] - e["S1"]], "max")

@@ -21,6 +21,7 @@ PROVENANCE = ("derived by us (our leading-order small-spike expansion, note low_
               "3.3-3.4), not the paper's: the paper's own rates and constants are not known to us")
 LATEX_NAMES = {rbar: r"\bar{r}", W_q: r"\|Wq\|", sp.Symbol("d"): "d"}
 KEY_TEX = {"S1": r"\|S_1\|", "S2": r"\|S_2\|", "S12": r"\|S_{12}\|", "E": r"\|E\|",
+           "E_bulk": r"\|E\|_{\mathrm{bulk}}", "E_spike": r"\|E\|_{\mathrm{spike}}",
            "S2_drift": r"\|S_2\|_{\mathrm{drift}}", "S2_fluctuation": r"\|S_2\|_{\mathrm{fluct}}",
            "S12_drift": r"\|S_{12}\|_{\mathrm{drift}}", "S12_fluctuation": r"\|S_{12}\|_{\mathrm{fluct}}",
            "S1/(gamma sqrt(m))": r"\|S_1\|/(\gamma\sqrt{m})", "S2/S1": r"\|S_2\|/\|S_1\|",
@@ -160,10 +161,14 @@ def boundary_reason(r, key: str) -> str:
 
 def regime_notes(r) -> list[str]:
     """The assumptions behind the numbers, one line each."""
-    notes = ["||E|| = O(gamma_m sigma_r v) is a leading-order statement from the Gaussian-equivalent argument: "
-             "(gamma/n) X_B^T N with N = (r a^T) o sigma'_perp of entries of size sigma_r v has operator norm "
-             "Theta(gamma sigma_r v), i.e. O(gamma_m) = n^(-g) when v = Theta(1) (alpha = 0); it is not a derived "
-             "law of the bulk"]
+    notes = ["||E|| is the larger of two parts (bench/lowrank_error_norm.py measured both, and the law predicted "
+             "||E|| within 0.97 +- 0.06 over 181 draws at n = 150..4800): a bulk Theta(gamma sigma_r v) from the "
+             "Gaussian-equivalent argument ((gamma/n) X_B^T N, N = (r a^T) o sigma'_perp with entries of size "
+             "sigma_r v, has a Marchenko-Pastur-type edge), and a rank-one part the spike induces, "
+             "gamma zeta sqrt(delta) sigma_r |mu2| ||Wq|| (from sigma'(h) ~ mu2 zeta z w^T q), which wins for "
+             "nu > 0 when E sigma'' != 0. A third part, one sample's residual times sqrt(delta kappa Var sigma'), "
+             "grows like the largest |r_i|: only a power of log n for our stand-in target, so it leaves the "
+             "exponent alone but bends local slopes (it is why a slope of about -0.2 was measured near n = 750)"]
     if r.alpha == 0:
         notes.append("bulk alpha = 0: s = 1 (tr(Sigma_hat)/d = 1); alpha enters only through s (the moments mu0, "
                      "mu, mu2, v), rho (tr Sigma_hat, tr Sigma_hat^2) and the validity range, never through gamma, "

@@ -52,7 +52,8 @@ FORMULAS = {
     "S2_fluctuation": gamma * zeta * sp.sqrt(m / n) * sigma_r * v,
     "S12_drift": gamma * zeta**2 * c * sp.Abs(mu) * sp.sqrt(m),
     "S12_fluctuation": gamma * zeta / sp.sqrt(n) * sigma_r * sp.Abs(mu) * sp.sqrt(m),
-    "E": gamma * sigma_r * v,
+    "E_bulk": gamma * sigma_r * v,
+    "E_spike": gamma * zeta * sp.sqrt(delta) * sigma_r * sp.Abs(mu2) * W_q,
 }
 TERMS = ("S2", "S12")
 
