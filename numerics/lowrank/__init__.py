@@ -16,6 +16,7 @@ from ._setup import Problem, Setup
 from ._identities import IDENTITIES, IdentityCheck
 from ._gradients import GRADIENTS, GradientCheck
 from ._figures import CRITERIA, ActivationComparison, FigureFrequency, criterion_holds
+from ._aligned import ALIGNED_CRITERIA, CriterionCurves, FrequencyAcrossNu, at_nu, criterion_curves
 from ._illustrations import PhaseGrid, Spectrum, gradient_spectrum, phase_grid
 from ._scaling import SCALING_QUANTITIES, ScalingSlope
 from ._boundary import BoundaryRoot
@@ -34,7 +35,8 @@ __all__ = [
     "target", "WEIGHTS", "inner_weights", "outer_weights", "ReferenceDecomposition", "reference_decomposition",
     "input_noise_expected", "input_noise_sampled", "jacobian_penalty", "weight_decay", "Problem", "Setup", "IDENTITIES",
     "IdentityCheck", "GRADIENTS", "GradientCheck", "CRITERIA", "ActivationComparison", "FigureFrequency",
-    "criterion_holds", "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "SCALING_QUANTITIES", "ScalingSlope",
+    "criterion_holds", "ALIGNED_CRITERIA", "CriterionCurves", "FrequencyAcrossNu", "at_nu", "criterion_curves",
+    "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "SCALING_QUANTITIES", "ScalingSlope",
     "BoundaryRoot", "BulkTraceMC", "DriftRatio", "NoiseSpikeRatio", "s2_norm",
     "InputNoiseSpike", "WeightDecaySpectrum", "GRADIENT_NORMS", "GRADIENT_PARAMETERS", "GradientNorms", "MC_QUANTITIES",
     "EmpiricalResidueSpike", "EmpiricalResidueSpikeMC", "GaussianMomentsMC", "PopulationMu", "PopulationMuMC"

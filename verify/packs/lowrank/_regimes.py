@@ -9,8 +9,9 @@ Every claim here is an interval claim (:mod:`verify._interval`):
   Figure 1, panels (b, c): the caption's "approximately rank two on [1/4, 1/2)"
   is *not* encoded for spike-aligned weights, because under our literal reading
   (all-ones b, rows normalised) G stays rank one there, and the note records
-  this as an unresolved conflict (section 5.1); only the caption's nu < 1/4
-  statement, on which the reading and the caption agree, is checked;
+  this as an unresolved conflict (section 5.1); the caption's nu < 1/4
+  statement for those weights is checked over a range of nu in
+  :mod:`._aligned_claims`;
 * **regularizer effects** (note, section 4; ours).
 """
 
@@ -97,12 +98,6 @@ def _figure_claims():
     yield _figure("lowrank.figure1.spike_on_top.nu1_2", "nu = 1/2: the data spike (q-aligned) is G's top direction",
                   iso, "spike_on_top", 0.5,
                   _derived(f"not in the caption; {NOTE} section 3.3 and 6 item 12 (derived, seen in our runs)"))
-    yield _figure("lowrank.figure1.aligned_ones.nu1_8", "Figure 1 (b, c), nu = 1/8 < 1/4, W = W_S + n^(-1/4) 1 q^T "
-                  "rows normalised (our literal reading): a single residue-aligned spike",
-                  Setup("relu", "aligned_ones"), "residue_outlier", 0.125,
-                  _paper("Fig. 1 caption", _CAPTION + "; the reading of '1' as all-ones and 'normalised' as "
-                         "row-wise is ours, and the caption's rank-two statement for these panels is not encoded "
-                         "(note section 5.1 records the conflict)"))
     fig2 = ActivationComparison(Setup("relu", "sphere"), ("tanh", "gelu", "softplus"))
     yield Claim(id="lowrank.figure2.relu_suppressed", kind=Kind.INTERVAL, resolution=0.1, n_start=FIGURE_DRAWS,
                 title="Figure 2, nu = 1/8, alpha = 5/9: ReLU suppresses the residue spike relative to smooth "
