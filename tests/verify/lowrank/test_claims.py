@@ -24,7 +24,8 @@ def test_claims_carry_the_notes_provenance():
     for c in claims:
         assert c.provenance.arxiv == "2510.01303"
         caption = c.id.startswith(("lowrank.figure1.", "lowrank.figure2.")) and "spike_on_top" not in c.id
-        expected = "observed" if ".top_svd." in c.id else ("paper" if caption else "derived")
+        observed = ".top_svd." in c.id or ".odd_activation." in c.id
+        expected = "observed" if observed else ("paper" if caption else "derived")
         assert c.provenance.source == expected, c.id
         assert "note" in c.provenance.note or "Stein" in c.provenance.note or "implementation" in c.provenance.note
     # The formula and the decomposition are the secondary sources', and the claims say so.
