@@ -20,6 +20,7 @@ from ._aligned import ALIGNED_CRITERIA, CriterionCurves, FrequencyAcrossNu, at_n
 from ._illustrations import PhaseGrid, Spectrum, gradient_spectrum, phase_grid
 from ._scaling import SCALING_QUANTITIES, ScalingSlope
 from ._boundary import BoundaryRoot
+from ._interpolant import InterpolantResponse
 from ._coverage import BulkTraceMC, DriftRatio, NoiseSpikeRatio, s2_norm
 from ._regularizer_effects import InputNoiseSpike, WeightDecaySpectrum
 from ._gradient_norms import GRADIENT_NORMS, GRADIENT_PARAMETERS, GradientNorms
@@ -37,7 +38,7 @@ __all__ = [
     "IdentityCheck", "GRADIENTS", "GradientCheck", "CRITERIA", "ActivationComparison", "FigureFrequency",
     "criterion_holds", "ALIGNED_CRITERIA", "CriterionCurves", "FrequencyAcrossNu", "at_nu", "criterion_curves",
     "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "SCALING_QUANTITIES", "ScalingSlope",
-    "BoundaryRoot", "BulkTraceMC", "DriftRatio", "NoiseSpikeRatio", "s2_norm",
+    "BoundaryRoot", "InterpolantResponse", "BulkTraceMC", "DriftRatio", "NoiseSpikeRatio", "s2_norm",
     "InputNoiseSpike", "WeightDecaySpectrum", "GRADIENT_NORMS", "GRADIENT_PARAMETERS", "GradientNorms", "MC_QUANTITIES",
     "EmpiricalResidueSpike", "EmpiricalResidueSpikeMC", "GaussianMomentsMC", "PopulationMu", "PopulationMuMC"
 ]

@@ -309,3 +309,30 @@ def test_drift_claims_pass_and_wrong_drift_formulas_fail(claim_id):
     for size in (S2Size(spike_power=1), S2Size(moment="mean_derivative")):
         wrong = dataclasses.replace(claim, estimator=DriftRatio(Setup("relu", "sphere"), size))
         assert _check(wrong).outcome == verify.FAIL
+
+
+# --- the interpolant's mechanism: z^T r ~ zeta c ||z||^2 -----------------------------------------------------------
+
+def test_interpolant_response_recovers_the_first_order_slope_and_rejects_a_doubled_response():
+    """At small sizes the slope is already near 1 (0.89 +- 0.05 at (300, 400, 500), nu = 3/8); a theory that counted
+    the response twice (beta = 2) is far outside the interval. Same generator, same numbers."""
+    from numerics.lowrank import InterpolantResponse
+
+    values = {"n": 200, "d": 260, "m": 330, "nu": 0.375, "alpha": 0.0, "target_mean": 0.0}
+    est = InterpolantResponse(Setup("relu", "sphere"))
+    first = est(values, rng=np.random.default_rng(3), n=40)
+    again = est(values, rng=np.random.default_rng(3), n=40)
+    assert first.value == again.value and first.dof == 39
+    beta, se = first.value[0], first.std_error[0]
+    assert 0.6 < beta < 1.2 and abs(beta - 2) > 8 * se
+    with pytest.raises(InvalidArgument, match="n"):
+        est(values, rng=np.random.default_rng(0), n=2)
+
+
+def test_the_response_claim_is_in_the_papers_setting_and_its_range_excludes_a_doubled_or_absent_response():
+    claim = verify.get("lowrank.s12_response.relu.nu3_8")
+    assert (claim.values["n"], claim.values["d"], claim.values["m"], claim.values["target_mean"]) == (750, 1000,
+                                                                                                      1250, 0.0)
+    (lo, hi), = claim.prediction(claim.values, dps=15)
+    assert lo < 1 < hi and not lo <= 2 <= hi and not lo <= 0 <= hi
+    assert claim.provenance.source == "derived" and "after a pilot" in claim.provenance.note
