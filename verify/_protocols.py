@@ -70,7 +70,8 @@ class DeclaresAllowance(Protocol):
 
 def allowance_of(prediction: object, values: Mapping[str, object]) -> tuple[str, float, tuple[float, ...]] | None:
     """(name, pre-registered value, centres) of the prediction's allowance, or None when it declares none."""
-    return prediction.allowance(values) if isinstance(prediction, DeclaresAllowance) else None
+    method = getattr(prediction, "allowance", None)  # a data field of that name (a range's own allowance) is not it
+    return method(values) if isinstance(prediction, DeclaresAllowance) and callable(method) else None
 
 
 def expression_of(prediction: object, values: Mapping[str, object]) -> object | None:

@@ -113,3 +113,15 @@ def test_boundary_root_recovers_the_root_within_its_error_and_refuses_bad_grids(
         BoundaryRoot(_Linear(), (0.3, 0.2))
     with pytest.raises(InvalidArgument, match="ratio"):
         BoundaryRoot(ScalingSlope(Setup("relu"), ("S2/S1", "S12/S1")), (0.1, 0.3))
+
+
+def test_only_a_callable_allowance_is_declared():
+    """A prediction whose ``allowance`` is a data field (the input-noise law's (lower, upper)) declares none; the
+    exponent band's method does."""
+    from verify._protocols import allowance_of
+
+    noise = verify.get("lowrank.input_noise.law.relu")
+    assert allowance_of(noise.prediction, noise.values) is None
+    regime = verify.get(REGISTERED_IDS[0])
+    name, value, centres = allowance_of(regime.prediction, regime.values)
+    assert (name, value) == ("band", BAND) and len(centres) == 2
