@@ -56,6 +56,7 @@ _EXPORTS = {
     "EstimatorSpec": "._claims_file_estimators",
     "Estimator": "._protocols",
     "Prediction": "._protocols",
+    "ROUTES": "._protocols",
     "RunResult": "._run",
     "per_claim_rate": "._run",
     "run": "._run",

@@ -10,7 +10,7 @@ from typing import Mapping
 
 from theory import Interval, InvalidArgument
 
-from ._protocols import Estimator, Prediction, ShowsExpression, is_deterministic
+from ._protocols import ROUTES, Estimator, Prediction, ShowsExpression, is_deterministic, route_of
 
 __all__ = ["Kind", "Provenance", "Parameter", "Claim"]
 
@@ -120,6 +120,11 @@ class Claim:
         scale_floor); with the default 0, an exactly zero prediction is measured on
         the absolute scale 1. A positive floor lets a numerically computed
         structural zero (1e-60 instead of 0) be compared absolutely.
+    thresholds : parameter name -> rationale, for every threshold we chose (a frequency for "most draws",
+        a cosine for "aligned", ...): its value is a parameter read by the prediction, so the report can show
+        the verdict across a range of it.
+    independence : how the estimate is independent of the prediction, one of :data:`ROUTES`; by default what
+        the estimator declares as its ``route``.
     illustrations : callables ``f(values) -> picture data``, drawn in the report by the renderer the
         claim's pack registered for the data's type (:attr:`verify.Pack.pictures`).
     """
@@ -137,6 +142,8 @@ class Claim:
     assumptions: tuple[str, ...] = ()
     scale_floor: float = 0.0
     illustrations: tuple = field(default=(), repr=False)
+    thresholds: Mapping[str, str] = field(default_factory=dict)
+    independence: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not _ID.match(self.id):
@@ -157,6 +164,12 @@ class Claim:
             if not isinstance(p, Parameter):
                 raise InvalidArgument(f"parameters[{name!r}]", p, "a Parameter(value, domain)")
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        for name, why in dict(self.thresholds).items():
+            if name not in self.parameters or not (isinstance(why, str) and why.strip()):
+                raise InvalidArgument(f"thresholds[{name!r}]", why, "a parameter of the claim with its rationale")
+        object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
+        if self.independence is not None and self.independence not in ROUTES:
+            raise InvalidArgument("independence", self.independence, f"one of {', '.join(ROUTES)}")
         if not (callable(self.prediction) and callable(self.estimator)):
             raise InvalidArgument("prediction/estimator", (self.prediction, self.estimator), "callables")
 
@@ -175,6 +188,16 @@ class Claim:
             old.check(name, value)
             params[name] = Parameter(value, old.domain, old.vector)
         return replace(self, parameters=params)
+
+    @property
+    def route(self) -> str | None:
+        """How the estimate is independent of the prediction (:data:`ROUTES`), or None when undeclared."""
+        return self.independence or route_of(self.estimator)
+
+    @property
+    def checks_implementation(self) -> bool:
+        """True for an implementation identity: it holds by definition and tests code paths, not mathematics."""
+        return self.route == "identity"
 
     def __hash__(self) -> int:
         return hash(self.id)

@@ -147,18 +147,37 @@ class Range:
         return ((self.lo, self.hi),)
 
 
+def _end(end: float | str, values) -> float:
+    return float(values[end]) if isinstance(end, str) else end
+
+
+def _shown(end: float | str, values) -> str:
+    if isinstance(end, str):
+        return f"{end} = {values[end]:g}" if values and end in values else end
+    return f"{end:g}"
+
+
 @dataclass(frozen=True)
 class Ranges:
-    """Prediction of an interval claim with one stated constant range per component."""
+    """Prediction of an interval claim with one stated range per component.
 
-    ranges: tuple[tuple[float, float], ...]
+    An end given as a string names one of the claim's parameters (a threshold we chose, declared in
+    :attr:`verify.Claim.thresholds`): it is read from the claim's values, so the report can show how the
+    verdict moves with it.
+
+    >>> Ranges(((0.5, "top"),), "a frequency")({"top": 0.9}, dps=15)
+    ((0.5, 0.9),)
+    """
+
+    ranges: tuple[tuple[float | str, float | str], ...]
     statement: str
 
     def expression(self, values=None) -> str:
-        return f"{self.statement}: " + ", ".join(f"[{lo:g}, {hi:g}]" for lo, hi in self.ranges)
+        return f"{self.statement}: " + ", ".join(f"[{_shown(lo, values)}, {_shown(hi, values)}]"
+                                                 for lo, hi in self.ranges)
 
     def __call__(self, values, *, dps: int) -> tuple[tuple[float, float], ...]:
-        return tuple(self.ranges)
+        return tuple((_end(lo, values), _end(hi, values)) for lo, hi in self.ranges)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Mapping, Protocol, runtime_checkable
 import numpy as np
 
 __all__ = ["Prediction", "Estimator", "ShowsExpression", "BoundsItsError", "DeclaresDeterminism", "DeclaresAllowance",
-           "MapsDraws", "allowance_of", "expression_of", "errors_of", "is_deterministic", "maps_draws"]
+           "MapsDraws", "DeclaresRoute", "ROUTES", "allowance_of", "route_of", "expression_of", "errors_of", "is_deterministic", "maps_draws"]
 
 
 @runtime_checkable
@@ -66,6 +66,24 @@ class DeclaresAllowance(Protocol):
     (its name, its pre-registered value, the centres), so the report can show at which allowance the verdict turns."""
 
     def allowance(self, values: Mapping[str, object]) -> tuple[str, float, tuple[float, ...]]: ...
+
+
+#: How an estimate can be independent of its prediction: a simulation of the system, a quadrature of the
+#: defining integral, a second code path (another formula or algorithm for the same quantity), or a
+#: definitional identity of the implementation (it tests code, not mathematics).
+ROUTES = ("simulation", "quadrature", "second_path", "identity")
+
+
+@runtime_checkable
+class DeclaresRoute(Protocol):
+    """An estimator that says how it is independent of the prediction: ``route`` is one of :data:`ROUTES`."""
+
+    route: str
+
+
+def route_of(estimator: object) -> str | None:
+    """The route the estimator declares, or None."""
+    return estimator.route if isinstance(estimator, DeclaresRoute) and isinstance(estimator.route, str) else None
 
 
 def allowance_of(prediction: object, values: Mapping[str, object]) -> tuple[str, float, tuple[float, ...]] | None:
