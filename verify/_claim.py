@@ -12,12 +12,16 @@ from theory import Interval, InvalidArgument
 
 from ._protocols import ROUTES, Estimator, Prediction, ShowsExpression, is_deterministic, route_of
 
-__all__ = ["Kind", "Provenance", "Parameter", "Claim"]
+__all__ = ["Kind", "Provenance", "Parameter", "Claim", "TRUST"]
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _ARXIV = re.compile(r"^\d{4}\.\d{4,5}$")
 _VERSION = re.compile(r"^v\d+$")
 _SOURCES = ("paper", "derived", "observed")
+#: How we know a paper's statement: from the paper itself (or a verbatim mirror), from a secondary summary
+#: that is usually right about definitions ([S] in our notes), or from a low-quality secondary note known to
+#: invent things ([S-low]); only a paper's statement has a trust level.
+TRUST = {"primary": "", "secondary": "secondary source", "secondary-low": "low-trust secondary source"}
 
 
 class Kind(str, Enum):
@@ -46,10 +50,16 @@ class Provenance:
     ``source`` is ``"paper"`` (the paper's own statement: ``arxiv``, ``version`` and
     ``locator`` are required), ``"derived"`` or ``"observed"`` (by us; ``arxiv`` still
     names the paper whose setting the claim concerns, if any). ``note`` points at
-    our derivation or simulation (e.g. a section of the project's paper notes).
+    our derivation or simulation (e.g. a section of the project's paper notes); for a paper's
+    statement it says which parts (criterion, threshold, setting) are ours. ``trust`` (paper only)
+    is one of :data:`TRUST`: how we know the statement.
 
-    >>> Provenance("paper", arxiv="2510.01303", version="v1", locator="Fig. 1 caption").describe()
-    'paper: arXiv:2510.01303v1, Fig. 1 caption'
+    >>> Provenance("paper", arxiv="2510.01303", version="v1", locator="Fig. 1 caption",
+    ...            note="the criterion is ours").describe()
+    'paper: arXiv:2510.01303v1, Fig. 1 caption; the criterion is ours'
+    >>> Provenance("paper", arxiv="2510.01303", version="v1", locator="Fig. 2 caption",
+    ...            trust="secondary-low").describe()
+    'paper (through a low-trust secondary source): arXiv:2510.01303v1, Fig. 2 caption'
     """
 
     source: str
@@ -57,8 +67,12 @@ class Provenance:
     version: str | None = None
     locator: str | None = None
     note: str = ""
+    trust: str = "primary"
 
     def __post_init__(self) -> None:
+        if self.trust not in TRUST or (self.trust != "primary" and self.source != "paper"):
+            raise InvalidArgument("provenance.trust", self.trust,
+                                  f"one of {', '.join(TRUST)} ('primary' unless the source is a paper)")
         if self.source not in _SOURCES:
             raise InvalidArgument("provenance.source", self.source, f"one of {', '.join(_SOURCES)}")
         if self.arxiv is not None and not _ARXIV.match(self.arxiv):
@@ -71,7 +85,9 @@ class Provenance:
 
     def describe(self) -> str:
         if self.source == "paper":
-            return f"paper: arXiv:{self.arxiv}{self.version}, {self.locator}"
+            via = f" (through a {TRUST[self.trust]})" if TRUST[self.trust] else ""
+            ours = f"; {self.note}" if self.note else ""
+            return f"paper{via}: arXiv:{self.arxiv}{self.version}, {self.locator}{ours}"
         where = f" (setting of arXiv:{self.arxiv})" if self.arxiv else ""
         return f"{self.source} by us{where}" + (f"; {self.note}" if self.note else "")
 

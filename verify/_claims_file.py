@@ -47,7 +47,7 @@ _OPTIONAL = ("prediction", "range", "parameters", "assumptions", "dps", "n_start
              "integrand", "statistic", "breakpoints", "setup")
 #: Every field a ``[[claim]]`` table may have.
 CLAIM_FIELDS = _REQUIRED + _OPTIONAL
-_PROVENANCE_FIELDS = ("source", "arxiv", "version", "locator", "note")
+_PROVENANCE_FIELDS = ("source", "arxiv", "version", "locator", "note", "trust")
 _PARAMETER_FIELDS = ("value", "values", "from", "to", "num", "spacing", "domain")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _MAX_BYTES = 1 << 20

@@ -150,7 +150,8 @@ def _pool(files: list[str]) -> tuple[Claim, ...] | None:
 
 def _list(pattern: str | None, files: list[str]) -> int:
     for c in select(pattern, _pool(files)):
-        print(f"{c.id:45s} {c.kind.value:11s} {c.provenance.describe()}")
+        kind = "identity" if c.checks_implementation else c.kind.value
+        print(f"{c.id:45s} {kind:11s} {c.provenance.describe()}")
     return 0
 
 
@@ -161,6 +162,12 @@ def _show(claim_id: str, files: list[str]) -> int:
     for name, p in c.parameters.items():
         print(f"  parameter {name} = {p.value} in {p.domain.describe()}")
     print(f"  formula: {c.formula()}\n  resolution: {c.resolution:g}, dps: {c.dps}, first look: {c.n_start} samples")
+    route = c.route or "not declared"
+    print(f"  independence of the estimate: {route}"
+          + (" (an implementation identity: it tests our code paths, not the mathematics)"
+             if c.checks_implementation else ""))
+    for name, why in c.thresholds.items():
+        print(f"  threshold {name} = {c.parameters[name].value} (ours: {why})")
     for a in c.assumptions:
         print(f"  assumes: {a}")
     return 0

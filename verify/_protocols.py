@@ -14,7 +14,8 @@ from typing import Mapping, Protocol, runtime_checkable
 import numpy as np
 
 __all__ = ["Prediction", "Estimator", "ShowsExpression", "BoundsItsError", "DeclaresDeterminism", "DeclaresAllowance",
-           "MapsDraws", "DeclaresRoute", "ROUTES", "allowance_of", "route_of", "expression_of", "errors_of", "is_deterministic", "maps_draws"]
+           "MapsDraws", "DeclaresRoute", "ROUTES", "allowance_of", "route_of",
+           "expression_of", "errors_of", "is_deterministic", "maps_draws"]
 
 
 @runtime_checkable

@@ -27,6 +27,7 @@ from ._evidence import evidence
 from ._html_plots import record_png
 from ._html_plots import number as _g
 from .._protocols import expression_of
+from .._thresholds import threshold_text
 from .._result import RunResult
 from .._verdict import FAIL, INCONCLUSIVE, PASS, Verdict
 
@@ -133,7 +134,8 @@ def _summary(records: list[dict]) -> str:
 def _provenance(p: dict) -> str:
     if p["source"] == "paper":
         tag = f"{p['arxiv']}{p['version']}"
-        return (f'paper: <a href="https://arxiv.org/abs/{_e(tag)}">arXiv:{_e(tag)}</a>, {_e(p["locator"])}'
+        via = p["text"].split(":", 1)[0]  # "paper" or "paper (through a ... source)"
+        return (f'{_e(via)}: <a href="https://arxiv.org/abs/{_e(tag)}">arXiv:{_e(tag)}</a>, {_e(p["locator"])}'
                 + (f"; {_e(p['note'])}" if p.get("note") else ""))
     return _e(p["text"])
 
@@ -195,13 +197,23 @@ def _verdict_facts(record: dict) -> str:
     return _facts(rows)
 
 
+def _independence(route: str | None) -> str:
+    if route == "identity":
+        return "an implementation identity: it holds by definition and tests our code paths, not the mathematics"
+    return {"simulation": "the estimate comes from a simulation", "quadrature": "the estimate is a quadrature of "
+            "the defining integral", "second_path": "the estimate comes from a second code path (another formula "
+            "or algorithm)"}.get(route or "", "not declared")
+
+
 def _section(verdict: Verdict, record: dict, plot: str, pictures: list[str]) -> str:
     cid = _e(record["id"])
     params = ", ".join(f"{k} = {v}" for k, v in record["parameters"].items()) or "none"
     assumptions = ("<ul>" + "".join(f"<li>{_e(a)}</li>" for a in record["assumptions"]) + "</ul>"
                    if record["assumptions"] else "none stated")
     facts = _facts([("kind", _e(record["kind"])), ("provenance", _provenance(record["provenance"])),
-                    ("assumptions", assumptions), ("parameters", _e(params))])
+                    ("assumptions", assumptions), ("parameters", _e(params)),
+                    ("independence", _e(_independence(record.get("independence")))),
+                    *((f"threshold {_e(r['name'])}", _e(threshold_text(r))) for r in record.get("thresholds") or ())])
     return (f'<section class="claim" id="claim-{cid}"><h2>{_outcome(record["outcome"])} <code>{cid}</code></h2>'
             f"<p>{_e(record['title'])}</p>{facts}<h3>Prediction</h3>{_formula(verdict)}"
             f"<h3>Evidence</h3>{_evidence_table(verdict)}{plot}"

@@ -181,6 +181,27 @@ def _sensitivity(ax, record: dict) -> None:
     ax.set_title("verdict vs allowance")
 
 
+def _threshold(ax, record: dict) -> None:
+    """The verdict across a threshold we chose, re-decided on the last look's intervals; its value marked."""
+    t = next(r for r in record["thresholds"] if r["sweep"])
+    xs = [x for x, _ in t["sweep"]]
+    edges = [xs[0]] + [(a + b) / 2 for a, b in zip(xs, xs[1:])] + [xs[-1]]
+    for (x, outcome), a, b in zip(t["sweep"], edges, edges[1:]):
+        ax.axvspan(a, b, color=_COLOUR[outcome], alpha=0.35, lw=0)
+    for outcome in (FAIL, INCONCLUSIVE, PASS):
+        at = [x for x, o in t["sweep"] if o == outcome]
+        if at:
+            ax.text(at[len(at) // 2], 0.5, outcome, ha="center", va="center", fontsize=6, rotation=90)
+    ax.axvline(float(t["value"]), color="k", lw=1.2, ls="--")
+    ax.text(float(t["value"]), 0.93, f" chosen {number(float(t['value']))}", fontsize=6, va="top")
+    if xs[0] > 0 and xs[-1] / xs[0] > 50:
+        ax.set_xscale("log")
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_yticks([])
+    ax.set_xlabel(f"threshold {t['name']} (ours)")
+    ax.set_title("verdict vs threshold (same evidence)")
+
+
 def _log_samples(ax, samples: list[int], components: int) -> None:
     """A log axis of sample sizes spanning the looks (components drawn side by side)."""
     ax.set_xscale("log")
@@ -209,6 +230,8 @@ class ClaimPlots:
             _interval_last(self.left, record, colour)
             if record.get("sensitivity"):
                 _sensitivity(self.right, record)
+            elif any(r["sweep"] for r in record.get("thresholds") or ()):
+                _threshold(self.right, record)
             else:
                 _interval_convergence(self.right, record, colour)
         else:

@@ -70,6 +70,7 @@ def junit_xml(result: RunResult, data: dict) -> ET.ElementTree:
     for v in result.verdicts:
         case = ET.SubElement(suite, "testcase", {"classname": v.claim.id.split(".")[0], "name": v.claim.id,
                                                  "time": f"{v.seconds:.3f}"})
+        _case_properties(case, v.claim)
         reused = f"{v.reused.describe()} (not verified by this run)\n" if v.reused is not None else ""
         body = _text(reused + evidence_text(v))
         if v.outcome == FAIL:
@@ -81,6 +82,16 @@ def junit_xml(result: RunResult, data: dict) -> ET.ElementTree:
             ET.SubElement(case, "system-out").text = body
     ET.indent(suites)
     return ET.ElementTree(suites)
+
+
+def _case_properties(case: ET.Element, claim) -> None:
+    """The claim's provenance (with its note), the independence of its estimate and its chosen thresholds."""
+    properties = ET.SubElement(case, "properties")
+    items = [("provenance", claim.provenance.describe()), ("independence", claim.route or "not declared"),
+             *((f"threshold.{name}", f"{claim.parameters[name].value} (ours: {why})")
+               for name, why in claim.thresholds.items())]
+    for name, value in items:
+        ET.SubElement(properties, "property", {"name": name, "value": _text(str(value))})
 
 
 def write_junit(result: RunResult, data: dict, path: Path) -> Path:

@@ -23,6 +23,7 @@ from theory import InvalidArgument
 from ._environment import environment, machine_text
 from ._html_plots import record_png
 from .._interval import IntervalComparison, allowance_sensitivity
+from .._thresholds import threshold_records, threshold_text
 from .._protocols import allowance_of
 from .._result import RunResult, per_claim_rate
 from .._verdict import Verdict
@@ -65,7 +66,8 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "kind": claim.kind.value,
         "provenance": {"text": claim.provenance.describe(), "source": claim.provenance.source,
                        "arxiv": claim.provenance.arxiv, "version": claim.provenance.version,
-                       "locator": claim.provenance.locator, "note": claim.provenance.note},
+                       "locator": claim.provenance.locator, "note": claim.provenance.note,
+                       "trust": claim.provenance.trust},
         "parameters": {k: list(p) if isinstance(p, tuple) else p for k, p in claim.values.items()},
         "formula": claim.formula(),
         "assumptions": list(claim.assumptions),
@@ -76,6 +78,8 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "confidence_interval": ([list(last.lower), list(last.upper)] if isinstance(last, IntervalComparison)
                                 else None),
         "sensitivity": _sensitivity(claim, last),
+        "independence": claim.route,
+        "thresholds": _thresholds(claim, last),
         "estimate": _nums(est.value, dps) if est else None,
         "std_error": _nums(est.std_error, None) if est and est.statistical else None,
         "bound": _nums(est.bound, None) if est and not est.statistical else None,
@@ -107,6 +111,13 @@ def _sensitivity(claim, last) -> dict[str, object] | None:
     fail_below, pass_from = allowance_sensitivity(centres, last.lower, last.upper)
     return {"name": name, "value": float(value), "centres": [float(c) for c in centres],
             "fail_below": fail_below, "pass_from": pass_from}
+
+
+def _thresholds(claim, last) -> list[dict[str, object]]:
+    """The thresholds we chose, with the verdict across each where the last look's intervals allow."""
+    if isinstance(last, IntervalComparison):
+        return threshold_records(claim, last.lower, last.upper)
+    return threshold_records(claim)
 
 
 def sensitivity_text(s: dict) -> str:
@@ -171,6 +182,22 @@ def report_dict(result: RunResult, *, claims_files: Sequence[Mapping[str, str]] 
     }
 
 
+def _groups(claims: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Claims about the mathematics first, then the implementation identities (they hold by definition and
+    test code paths)."""
+    maths = [c for c in claims if c.get("independence") != "identity"]
+    identities = [c for c in claims if c.get("independence") == "identity"]
+    return [(h, g) for h, g in (("Claims about the mathematics", maths),
+                                ("Implementation identities (hold by definition; they test our code paths)",
+                                 identities)) if g]
+
+
+def _row(c: dict) -> str:
+    return (f"| `{c['id']}` | {c['kind']} | **{c['outcome']}**{' (reused)' if c.get('reused') else ''} | "
+            f"{_g(c['relative_discrepancy'])} | {_g(c['min_detectable'])} | {c['resolution']:g} | "
+            f"{c['n_samples'] or '-'} | {c['seconds']:.2f} |")
+
+
 def _markdown(data: dict[str, object], plot: str | None) -> str:
     run = data["run"]
     git = run["git"]
@@ -187,15 +214,12 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
         + ", ".join(f"{k} {v}" for k, v in run["packages"].items()),
         *(["- claims files: " + ", ".join(f"`{f['path']}` (sha256 {f['sha256'][:12]})" for f in run["claims_files"])]
           if run.get("claims_files") else []),
-        "",
-        "| claim | kind | outcome | rel. discrepancy | min. detectable | resolution | samples | seconds |",
-        "|---|---|---|---|---|---|---|---|",
     ]
-    for c in data["claims"]:
-        lines.append(f"| `{c['id']}` | {c['kind']} | **{c['outcome']}**{' (reused)' if c.get('reused') else ''} | "
-                     f"{_g(c['relative_discrepancy'])} | "
-                     f"{_g(c['min_detectable'])} | {c['resolution']:g} | {c['n_samples'] or '-'} | "
-                     f"{c['seconds']:.2f} |")
+    for heading, group in _groups(data["claims"]):
+        lines += ["", f"## {heading}", "",
+                  "| claim | kind | outcome | rel. discrepancy | min. detectable | resolution | samples | seconds |",
+                  "|---|---|---|---|---|---|---|---|"]
+        lines += [_row(c) for c in group]
     if plot:
         lines += ["", f"![discrepancy in units of each claim's resolution]({plot})"]
     lines += ["", "## Evidence", ""]
@@ -207,6 +231,8 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
                   f"- parameters: {c['parameters']}; formula: `{c['formula']}`",
                   f"- predicted: {c['predicted']}",
                   *([f"- {sensitivity_text(c['sensitivity'])}"] if c.get("sensitivity") else []),
+                  *[f"- {threshold_text(r)}" for r in c.get("thresholds") or ()],
+                  f"- independence of the estimate: {c.get('independence') or 'not declared'}",
                   f"- estimate: {c['estimate']} ({'std. error' if c['std_error'] else 'bound'} {error}); {c['method']}",
                   f"- {c['reason']}"
                   + (f"; about {c['samples_needed']} samples would resolve it" if c["samples_needed"] else ""),

@@ -70,7 +70,8 @@ def summary_markdown(data: dict, *, limit: int = LIMIT) -> str:
     bad = [c for c in claims if c["outcome"] != PASS]
     budget = limit - 2048 - size  # room for the notes on what was left out
     listed = _take([f"- {_MARK.get(c['outcome'], '')} `{_plain(c['id'], 200)}` **{c['outcome']}**"
-                    f"{' (reused)' if c.get('reused') else ''}: {_plain(c['reason'])}" for c in bad], budget // 2)
+                    f"{' (reused)' if c.get('reused') else ''}: {_plain(c['reason'])} "
+                    f"(provenance: {_plain(c['provenance']['text'], 600)})" for c in bad], budget // 2)
     if bad:
         lines += ["### Failed and inconclusive", "", *listed]
         if len(listed) < len(bad):
@@ -80,9 +81,11 @@ def summary_markdown(data: dict, *, limit: int = LIMIT) -> str:
     rows = [c for c in claims if c["outcome"] != PASS] + [c for c in claims if c["outcome"] == PASS][:MAX_PASS_ROWS]
     table = _take([f"| `{_plain(c['id'], 200)}` | {_MARK.get(c['outcome'], '')} {c['outcome']}"
                    f"{' (reused)' if c.get('reused') else ''} | "
-                   f"{_g(c['relative_discrepancy'])} | {_g(c['min_detectable'])} | {_g(c['resolution'])} |"
+                   f"{_g(c['relative_discrepancy'])} | {_g(c['min_detectable'])} | {_g(c['resolution'])} | "
+                   f"{_plain(c['provenance']['text'], 300)} |"
                    for c in rows], budget)
-    lines += ["| claim | outcome | rel. discrepancy | min. detectable | resolution |", "|---|---|---|---|---|", *table]
+    lines += ["| claim | outcome | rel. discrepancy | min. detectable | resolution | provenance |",
+              "|---|---|---|---|---|---|", *table]
     if len(table) < len(claims):
         passed = sum(c["outcome"] == PASS for c in claims)
         shown = sum(c["outcome"] == PASS for c in claims[:len(table)])

@@ -35,8 +35,8 @@ MOST = Range(0.5, 1.0, "frequency of the criterion over independent draws, in mo
 FIGURE_DRAWS = 24
 
 
-def _paper(locator: str, note: str) -> Provenance:
-    return Provenance("paper", arxiv="2510.01303", version="v1", locator=locator, note=note)
+def _paper(locator: str, note: str, trust: str = "primary") -> Provenance:
+    return Provenance("paper", arxiv="2510.01303", version="v1", locator=locator, note=note, trust=trust)
 
 
 def _derived(note: str, source: str = "derived") -> Provenance:
@@ -105,7 +105,7 @@ def _figure_claims():
                       "same draw, in most draws (NTK, isotropic W)",
                 provenance=_paper("Fig. 2 caption", "caption known through a secondary quotation that looks "
                                   "verbatim ([P] via [S-low]); the smooth activations, NTK scaling, the criterion and "
-                                  f"the target are ours ({NOTE} sections 3.4, 5.2, 6 item 13)"),
+                                  f"the target are ours ({NOTE} sections 3.4, 5.2, 6 item 13)", trust="secondary-low"),
                 parameters=_figure_values(0.125, 5 / 9), prediction=MOST, estimator=fig2, assumptions=_ASSUME)
 
 
