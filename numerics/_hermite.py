@@ -29,6 +29,8 @@ class HermiteQuadrature:
     derivative is integrated directly (not through Stein's identity).
     """
 
+    route = "quadrature"
+
     activation: str
     k_max: int
     derivative: int = 0
@@ -49,6 +51,8 @@ class HermiteQuadrature:
 @dataclass(frozen=True)
 class DualKernelSeries:
     """Estimator: the dual kernel by its Hermite series with a tail bound (see :func:`theory.dual_kernel`)."""
+
+    route = "second_path"  # the Hermite series against a closed form
 
     activation: str
     derivative: int = 0
@@ -76,6 +80,8 @@ def dual_kernel_mc(f, rhos, scale: float, *, rng: np.random.Generator, n: int, c
 @dataclass(frozen=True)
 class DualKernelMC:
     """Estimator: Monte Carlo of the dual kernel at each ``params['rho']``, scale ``params['s']``."""
+
+    route = "simulation"
 
     activation: str
     derivative: int = 0

@@ -43,6 +43,8 @@ def gaussian_expectation_mc(
 class GaussianMomentMC:
     """Estimator callable: Monte Carlo of E[g(sZ)] for an activation's ``quantity`` at each scale ``params['s']``."""
 
+    route = "simulation"
+
     activation: str
     quantity: str
 

@@ -142,6 +142,8 @@ class FrequencyAcrossNu:
     2
     """
 
+    route = "simulation"
+
     setup: Setup
     criterion: str
 

@@ -42,6 +42,8 @@ class BoundaryRoot:
     Reads the values :class:`ScalingSlope` reads; ``nu`` is replaced by each grid point.
     """
 
+    route = "simulation"
+
     slope: ScalingSlope
     grid: tuple[float, ...]
     maps_draws: ClassVar[bool] = True

@@ -50,6 +50,8 @@ class BulkTraceMC:
     (50, 1.0, 4000)
     """
 
+    route = "simulation"
+
     chunk: int = 1 << 12
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
@@ -123,6 +125,8 @@ class NoiseSpikeRatio:
     ``target_mean`` = E[y], non-zero) and ``tau``; input noise eps ~ N(0, I_d) per row, from the draw's own stream
     ([seed, 1]), scaled by each tau."""
 
+    route = "simulation"
+
     setup: Setup
     maps_draws: ClassVar[bool] = True
 
@@ -161,6 +165,8 @@ class NoiseSpikeRatio:
 class DriftRatio:
     """Estimator: the means over ``n`` draws of ||S2|| / D and ||S2|| / sqrt(D^2 + F^2), with D and F from ``size``
     (:class:`theory.lowrank._bulk.S2Size`) at each draw's measured quantities. Reads the problem's values."""
+
+    route = "simulation"
 
     setup: Setup
     size: S2Size = field(default_factory=S2Size)

@@ -94,6 +94,8 @@ def criterion_holds(name: str, problem) -> bool:
 class FigureFrequency:
     """Estimator: the frequency, over ``n`` independent draws, with which ``criterion`` holds for ``setup``."""
 
+    route = "simulation"
+
     setup: Setup
     criterion: str
 
@@ -120,6 +122,8 @@ class FigureFrequency:
 class ActivationComparison:
     """Estimator: how often sigma1/sigma2 of G is smaller for ``setup``'s activation than for each of ``others``,
     all on the same draw of data, weights and targets."""
+
+    route = "simulation"
 
     setup: Setup
     others: tuple[str, ...]

@@ -93,6 +93,8 @@ def _mp_loss(name: str, f, y):
 class GradientCheck:
     """Estimator callable: residual of a closed-form gradient against finite differences."""
 
+    route = "second_path"  # a closed-form gradient against finite differences
+
     setup: Setup
     what: str
 

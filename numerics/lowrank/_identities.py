@@ -227,6 +227,8 @@ COMPONENTS = {"sum": 1, "fast": 5, "rank": 1, "residue_full": 1, "spike_part": 1
 class IdentityCheck:
     """Estimator callable: the residuals of identity ``name`` on the problem ``setup`` draws from the claim's values."""
 
+    route = "identity"  # decompositions that hold by construction
+
     setup: Setup
     name: str
 

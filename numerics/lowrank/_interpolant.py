@@ -35,6 +35,8 @@ class InterpolantResponse:
     regression's (residual spread over sqrt(sum x^2)), with n - 1 degrees of freedom.
     """
 
+    route = "simulation"
+
     setup: Setup
     maps_draws: ClassVar[bool] = True
 

@@ -93,6 +93,8 @@ class PopulationMu:
 class PopulationMuMC:
     """Estimator callable: the mean of sigma'(w_j^T x) over n fresh x ~ N(0, Sigma_hat + zeta^2 q q^T)."""
 
+    route = "simulation"
+
     setup: Setup
     chunk: int = 1 << 14
 
@@ -143,6 +145,8 @@ class EmpiricalResidueSpikeMC:
     formed from them) with ``mu="empirical"``.
     """
 
+    route = "simulation"
+
     setup: Setup
 
     def __call__(self, values, *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
@@ -170,6 +174,8 @@ MC_QUANTITIES = ("mean_derivative", "variance_derivative", "mean_second_derivati
 @dataclass(frozen=True)
 class GaussianMomentsMC:
     """Estimator callable: Monte Carlo of several moments of sigma'(sZ), concatenated quantity by quantity."""
+
+    route = "simulation"
 
     activation: str
     quantities: tuple[str, ...]

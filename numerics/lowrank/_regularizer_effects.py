@@ -38,6 +38,8 @@ __all__ = ["WeightDecaySpectrum", "InputNoiseSpike"]
 class WeightDecaySpectrum:
     """Estimator: how often every singular value of W^T (rows on the sphere) lies within the widened Bai-Yin edges."""
 
+    route = "simulation"
+
     maps_draws: ClassVar[bool] = True
 
     @staticmethod
@@ -73,6 +75,8 @@ class InputNoiseSpike:
     """Estimator: how often ||S2|| / |rbar| with input noise of variance ``tau^2`` (in the bulk) is below its value
     on the same draw without noise (rbar the mean residual: the note's statement holds at fixed rbar, and for ReLU
     in NTK the initial mean output, hence rbar, itself grows with the scale)."""
+
+    route = "simulation"
 
     setup: Setup
 

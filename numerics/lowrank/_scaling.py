@@ -60,6 +60,8 @@ class ScalingSlope:
     ``target_mean`` from the claim's values.
     """
 
+    route = "simulation"
+
     setup: Setup
     quantities: tuple[str, ...]
     maps_draws: ClassVar[bool] = True  # its draws go through numerics.map_draws
