@@ -9,7 +9,7 @@ checks run the inPCA pipeline of ``numerics.sloppy._inpca`` on GD ensembles, wit
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import mpmath
 import numpy as np
@@ -34,6 +34,8 @@ class GeometricSumsSymbolic:
     """A4 (symbolic): the closed forms of A_k, B_k, K_kl against SymPy's ``summation``; value = residuals that do
     not simplify to 0."""
 
+    route: ClassVar[str] = "second_path"
+
     def __call__(self, values=None, *, rng=None, n=None, dps=None) -> Estimate:
         nonzero = sum(1 for r in geometric_sums().residuals() if r != 0)
         return Estimate((nonzero,), bound=(0,), method="SymPy summation of sum_{t=0}^T x^t / (T+1) for x = q, q^2, "
@@ -44,6 +46,8 @@ class GeometricSumsSymbolic:
 class CauchyLimitSymbolic:
     """A7 (symbolic): ``sympy.limit`` of ``tau K_kl`` as tau -> infinity minus ``1 / (lambda_k + lambda_l)``, and the
     cosh form of ``sqrt(lambda_k lambda_l) / (lambda_k + lambda_l)``; value = residuals that are not 0."""
+
+    route: ClassVar[str] = "second_path"
 
     def __call__(self, values=None, *, rng=None, n=None, dps=None) -> Estimate:
         r = cauchy_limit()
@@ -56,6 +60,8 @@ class SymbolRoutes:
     """A7: ``f(0)`` and ``f(pi)`` of the Toeplitz symbol by its Fourier series (the Poisson sech sum is the
     prediction), for each ``c`` of the claim; bound: two units in the ``dps``-th digit (mpmath nsum with 10 guard
     digits, and extra digits for the cancelling series)."""
+
+    route: ClassVar[str] = "second_path"
 
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps: int) -> Estimate:
         out = []
@@ -77,6 +83,8 @@ class ToeplitzGaps:
     ``gamma_{4d} ||T_d||_2 <= gamma_{4d} f(0)``, so ``gamma_{4d}`` on a top gap and ``gamma_{4d} f(0) / f(pi)`` on a
     bottom gap; a ratio ``a / b`` gets ``(da + (a / b) db) / b``.
     """
+
+    route: ClassVar[str] = "second_path"
 
     deterministic = True   # a bound, no sampling: the interval claim spends no false-fail rate
 
@@ -161,6 +169,8 @@ class InvarianceCheck:
     (``a = scale``); value = the largest absolute difference of each kind (2 components, both predicted 0).
     Bound: the sum of both embeddings' first-order bounds propagated to ratios and stresses."""
 
+    route: ClassVar[str] = "identity"
+
     k: int = 4
 
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps=None) -> Estimate:
@@ -199,6 +209,8 @@ class StressLaws:
     eigensolver's backward error ``gamma_{4m} ||W||_F``, squared to first order, and the two sums.
     """
 
+    route: ClassVar[str] = "identity"
+
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps=None) -> Estimate:
         gaussian, _ = trajectory_embedding(values)
         categorical = inpca(categorical_distances(categorical_ensemble(values)))
@@ -217,7 +229,13 @@ class StressLaws:
 class RibbonCriterion:
     """The note's ribbon criterion (section 4.5) on the closed-form M: ``max_{k <= k_max} e_{k+1} / e_k`` at each
     ``sigma0`` of the claim (vector ``sigma0s``), eigenvalues by ``mpmath.eigsy`` at ``dps`` digits; bound: mpmath's
-    rounding ``10^{2 - dps} ||M|| / e_{k_max + 1}`` relative."""
+    rounding ``10^{2 - dps} ||M|| / e_{k_max + 1}`` relative.
+
+    It evaluates the theory's own M, so it cannot catch a wrong M (route ``identity``): no claim uses it as
+    evidence any more; ``sloppy.ribbon_vs_plateau`` simulates the ensembles (:class:`numerics.sloppy.RibbonEnsemble`).
+    """
+
+    route: ClassVar[str] = "identity"
 
     deterministic = True   # a bound, no sampling: the interval claim spends no false-fail rate
 

@@ -12,7 +12,7 @@ assumption stated in the claims.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import mpmath
 import numpy as np
@@ -42,6 +42,8 @@ class BhattacharyyaQuad:
     the integral's bound is ``2 max(err_ts, err_gl, |I_ts - I_gl|)`` (mpmath's own test habit), divided by I for
     the logarithm, plus a unit in the ``dps``-th digit.
     """
+
+    route: ClassVar[str] = "quadrature"
 
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps: int) -> Estimate:
         out, bounds = [], []
@@ -98,6 +100,8 @@ class InpcaRoutes:
     ``gamma_{4 max(m, n)} ||L F||_2`` for the SVD, so ``2 s_1 ds / (8 sigma2 n)`` on each eigenvalue).
     """
 
+    route: ClassVar[str] = "second_path"
+
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps=None) -> Estimate:
         F, s2 = prediction_matrix(values), float(values["sigma2"])
         m, samples = F.shape
@@ -132,6 +136,8 @@ class GdIteration:
     over T steps; and ``(T eta lambda_max gamma_{4d} + (T + 1) u + 3 gamma_{4d})(||w_0 - w*|| + ||w*||)`` for the
     closed form (eigensolver backward error inside the matrix power, rounded powers, two basis changes).
     """
+
+    route: ClassVar[str] = "second_path"
 
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps=None) -> Estimate:
         X, lam, V = _design(values)
@@ -175,7 +181,10 @@ class PlateauSums:
     """A5 estimator: the largest relative distance of ``lambda_k B_k`` from the plateau ``1 / ((T+1) eta (2 - eta
     lambda_k))`` over the fast modes (``2 eta lambda_k T > fast``) and from ``lambda_k`` over the slow modes
     (``eta lambda_k T < slow``), with ``lambda_k B_k`` summed directly over t in mpmath. Bound: ``(T + 2)``
-    roundings at ``dps + 10`` digits."""
+    roundings at ``dps + 10`` digits. The regime cuts are the claim's values ``fast_cut`` and ``slow_cut`` when it
+    has them (thresholds it declares), else the fields ``fast`` and ``slow``."""
+
+    route: ClassVar[str] = "second_path"
 
     deterministic = True   # a bound, no sampling: the interval claim spends no false-fail rate
 
@@ -185,11 +194,12 @@ class PlateauSums:
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps: int) -> Estimate:
         lam = geometric_spectrum(int(values["d"]), float(values["c"]))
         eta, T = check_step(float(values["eta"]), lam), int(values["T"])
-        fast, slow = 2 * eta * lam * T > self.fast, eta * lam * T < self.slow
+        fast_cut, slow_cut = float(values.get("fast_cut", self.fast)), float(values.get("slow_cut", self.slow))
+        fast, slow = 2 * eta * lam * T > fast_cut, eta * lam * T < slow_cut
         if not (fast.any() and slow.any()):
             raise InvalidArgument("d, c, eta, T", (lam.size, float(values["c"]), eta, T),
-                                  f"values with at least one fast mode (2 eta lambda T > {self.fast:g}) and one "
-                                  f"slow mode (eta lambda T < {self.slow:g})")
+                                  f"values with at least one fast mode (2 eta lambda T > {fast_cut:g}) and one "
+                                  f"slow mode (eta lambda T < {slow_cut:g})")
         sums = _mode_sums(lam, eta, T, dps)
         with mpmath.workdps(dps + 10):
             plateau = [abs(s * (T + 1) * eta * (2 - eta * mpmath.mpf(float(v))) - 1) for s, v in zip(sums, lam)]
@@ -224,6 +234,8 @@ class TailBracket:
     (``lambda_k = exp(-c (k-1))`` carries ``(c (k-1) + 2) u`` relative error, so a ratio
     ``(c (k_1 + k_2 - 2) + 4) u``) against the exact ``e^{-c}``.
     """
+
+    route: ClassVar[str] = "second_path"
 
     r: int
 
@@ -264,6 +276,8 @@ class SigmaLimits:
     Large: ``|e_j(M) / sigma0^2 - (lambda B)_(j)| / (lambda B)_(j)`` (sorted descending); Weyl bounds it by
     ``||P||_2 / (sigma0^2 (lambda B)_(j))``. Each bound adds mpmath's rounding ``10^{2 - dps} ||M|| / e_j``.
     """
+
+    route: ClassVar[str] = "second_path"
 
     k: int
 

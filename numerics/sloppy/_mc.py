@@ -52,6 +52,8 @@ class EnsembleSpectrumMC:
     """A4 estimator: the top ``k`` eigenvalues of the pooled covariance of ``n`` simulated GD trajectories
     (all ``(t, s)`` points equally weighted), the inPCA eigenvalues up to the factor m / (8 sigma2)."""
 
+    route: ClassVar[str] = "simulation"
+
     k: int
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
@@ -130,6 +132,8 @@ class KernelSpectrumMC:
     covariance of ``R w`` (``R^T R = Phi^T Phi / n``: the same distances as the predictions ``Phi w / sqrt(n)``).
     Nothing here uses K or its eigenvectors."""
 
+    route: ClassVar[str] = "simulation"
+
     k: int
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
@@ -148,6 +152,8 @@ class KernelSpectrumMC:
 class SgdMomentsMC:
     """A11 estimator: ``m_T`` and ``S_T`` of ``n`` independent online-SGD chains (``numerics.OnlineLinearSGD``) from
     ``w_0 = 0`` with ``w* = 1``, ``lambda_k = e^{-c k}``; components as ``theory.sloppy.sgd_components``."""
+
+    route: ClassVar[str] = "simulation"
 
     maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)
 
@@ -175,6 +181,8 @@ class SgdEnsembleSpectrumMC:
     ``w_0`` comes from the first of two streams spawned from ``rng`` and the chains from the second; the engine
     records ``t = 1..T`` and the ``t = 0`` term is added from ``w_0``.
     """
+
+    route: ClassVar[str] = "simulation"
 
     k: int
     maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)

@@ -13,6 +13,6 @@ from ._pictures import LayerNorms, LayerNormsPicture, LayerSpectra, MergeCurve, 
 __all__ = [
     "ACTIVATIONS", "DecayNet", "Trained", "WindowStats", "gradient_magnitude", "gradients", "logistic_task",
     "loss_and_accuracy", "merge", "orthogonal_tasks", "random_net", "require_orthogonal", "shallow_net", "task_overlap",
-    "train", "WD_CHECKS", "WdCheck", "merge_pair", "merge_sweep", "setup_values", "trained_setup", "LayerNorms",
-    "LayerNormsPicture", "LayerSpectra", "MergeCurve", "MergePicture", "SingularValuesPicture"
+    "train", "WD_CHECKS", "WdCheck", "merge_pair", "merge_sweep", "setup_values", "trained_setup",
+    "LayerNorms", "LayerNormsPicture", "LayerSpectra", "MergeCurve", "MergePicture", "SingularValuesPicture"
 ]

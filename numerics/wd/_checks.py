@@ -18,8 +18,8 @@ then resolved at that level at the trained point.
 
 This module holds the estimator class :class:`WdCheck` and the table :data:`WD_CHECKS` it looks names up in,
 assembled from the checks of each concept: stationary points (``_stationarity``, C1-C8), GD dynamics
-(``_dynamics``, C9-C11), low rank (``_low_rank``, C12-C15) and merging (``_merging``, C16-C20); the set-ups
-they train are in ``_setups``.
+(``_dynamics``, C9-C11), low rank (``_low_rank``, C12-C15), merging (``_merging``, C16-C20) and the squared
+loss with K outputs (``_squared``: N1, its bound and rank <= K); the set-ups they train are in ``_setups``.
 """
 
 from __future__ import annotations
@@ -33,26 +33,39 @@ from .._estimate import Estimate
 from ._dynamics import DYNAMICS_CHECKS
 from ._low_rank import LOW_RANK_CHECKS
 from ._merging import MAPPED_CHECKS, MERGING_CHECKS
+from ._squared import SQUARED_CHECKS
 from ._stationarity import STATIONARITY_CHECKS
 
-__all__ = ["WD_CHECKS", "WdCheck"]
+__all__ = ["WD_CHECKS", "WdCheck", "ROUTES"]
 
+#: How an estimate can be independent of its prediction (the tuple of ``verify._protocols.ROUTES``, repeated here:
+#: numerics does not import verify): a simulation of the system (GD training, Monte Carlo), a quadrature, a second
+#: code path computing the same quantity another way, or an identity that holds by the definition of our own code.
+ROUTES = ("simulation", "quadrature", "second_path", "identity")
 
-WD_CHECKS = {**STATIONARITY_CHECKS, **DYNAMICS_CHECKS, **LOW_RANK_CHECKS, **MERGING_CHECKS}
+WD_CHECKS = {**STATIONARITY_CHECKS, **DYNAMICS_CHECKS, **LOW_RANK_CHECKS, **MERGING_CHECKS, **SQUARED_CHECKS}
 
 
 @dataclass(frozen=True)
 class WdCheck:
     """Estimator of a ``wd`` claim: ``WD_CHECKS[name](values, setups)``, an :class:`Estimate` with a bound.
-    ``setups`` pairs each value prefix with its architecture (shallow, shallow_trained_output, linear, relu)."""
+    ``setups`` pairs each value prefix with its architecture (shallow, shallow_trained_output, linear, relu).
+
+    ``route`` (one of :data:`ROUTES`, required) says how this instance's estimate is independent of the claim's
+    prediction; the checks differ in kind (trained networks, a symbolic derivation, two computations of one
+    matrix), so each claim declares it for its own check."""
 
     name: str
     setups: tuple = ()
+    route: str = ""
     deterministic = True   # bounds only: an interval claim decided by it spends no false-fail rate
 
     def __post_init__(self) -> None:
         if self.name not in WD_CHECKS:
             raise InvalidArgument("name", self.name, f"one of {', '.join(sorted(WD_CHECKS))}")
+        if self.route not in ROUTES:
+            raise InvalidArgument("route", self.route, f"one of {', '.join(ROUTES)} (how the check is independent "
+                                                       "of the prediction)")
 
     @property
     def maps_draws(self) -> bool:

@@ -202,10 +202,12 @@ def _accuracy_changes(draw: tuple) -> tuple[float, float]:
 
 
 def _c19(values, setups):
-    """The fraction of task draws (seed x task) in which the merged network's training accuracy is not lower than
-    the task's own network's, for the shallow ReLU pairs at ``eps`` and the deep linear pairs at eps = 0, over the
-    claim's seeds. Exact counts (accuracies at the computed margins); the drops are listed in the method. Each
-    (architecture, seed) pair is trained independently, through :func:`numerics.map_draws`."""
+    """The fraction of task draws (seed x task) in which the merged network's training accuracy changes by at least
+    ``min_acc_change`` (a threshold of the claim, <= 0; at 0: "not lower") from the task's own network's, for the
+    shallow ReLU pairs at ``eps`` and the deep linear pairs at eps = 0, over the claim's seeds. Exact counts
+    (accuracies at the computed margins); the drops are listed in the method. Each (architecture, seed) pair is
+    trained independently, through :func:`numerics.map_draws`."""
+    floor = float(values["min_acc_change"])
     seeds = [int(seed) for seed in np.atleast_1d(values["seeds"]).tolist()]
     archs = (("shallow", "shallow"), ("linear", "linear"))
     draws = [({k[len(prefix) + 1:]: v for k, v in values.items() if k.startswith(prefix + "_")}, arch, seed)
@@ -216,11 +218,12 @@ def _c19(values, setups):
         kept = total = 0
         for seed in seeds:
             for task, change in zip("AB", next(changes)):
-                kept, total = kept + (change >= 0), total + 1
+                kept, total = kept + (change >= floor), total + 1
                 if change < 0:
                     drops.append(f"{prefix} seed {seed} task {task}: {change:+.3g}")
         out.append(kept / total)
-    return _estimate(out, [0.0, 0.0], f"{total} task draws per architecture; accuracy drops: "
+    return _estimate(out, [0.0, 0.0], f"{total} task draws per architecture, kept when the accuracy changes by >= "
+                     f"{floor:g}; accuracy drops: "
                      + ("; ".join(drops) or "none"))
 
 

@@ -2,8 +2,8 @@
 (arXiv 2505.08915's setting). Closed forms in :mod:`theory.sloppy`, trajectory ensembles, inPCA and estimators in
 :mod:`numerics.sloppy`.
 
-Claims: the sloppy.a1-a12 statements and the ribbon-versus-plateau claim (``_claims``). Pictures: the inPCA
-embedding spectrum and the ribbon.
+Claims: the sloppy.a1-a12 statements, and two checked on simulated GD ensembles only: the ribbon-versus-plateau
+criterion and the plateau count (``_claims``). Pictures: the inPCA embedding spectrum and the ribbon.
 """
 
 from numerics.sloppy import EmbeddingSpectrum, Ribbon
