@@ -20,6 +20,8 @@ import math
 
 import numpy as np
 
+from theory import InvalidArgument
+
 from ._claim import Claim
 from ._interval import check_ranges
 from ._verdict import FAIL, INCONCLUSIVE, PASS
@@ -49,11 +51,15 @@ def _decide(ranges, lower, upper) -> str:
 
 
 def sweep(claim: Claim, name: str, lower, upper, *, points: int = SWEEP_POINTS) -> list[tuple[float, str]]:
-    """(threshold value, verdict) across the threshold's range, re-deciding the intervals [lower, upper]."""
+    """(threshold value, verdict) across the threshold's range, re-deciding the intervals [lower, upper]; values at
+    which the ranges are no longer ranges (an end swept past the other) are left out."""
     out = []
     for x in _grid(claim, name, points):
         x = round(float(x)) if claim.parameters[name].domain.integer else float(x)
-        ranges = check_ranges(claim.prediction({**claim.values, name: x}, dps=claim.dps))
+        try:
+            ranges = check_ranges(claim.prediction({**claim.values, name: x}, dps=claim.dps))
+        except InvalidArgument:  # e.g. a lower end swept past the upper one: no statement there, so no verdict
+            continue
         out.append((x, _decide(ranges, lower, upper)))
     return out
 

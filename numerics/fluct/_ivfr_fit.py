@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, ClassVar
 
 import numpy as np
 from scipy.optimize import brentq
@@ -170,6 +170,8 @@ class IvfrFitMC:
     whose fitted slope is unbiased at every m).
     Values: ``h`` (curvatures), ``eta``, ``loss0``.
     """
+
+    route: ClassVar[str] = "simulation"  # the fit protocol on samples of a known stationary law
 
     case: str
     replicates: int = 64

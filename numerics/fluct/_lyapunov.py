@@ -11,7 +11,7 @@ rotation and h log-spaced in [h_min, 1]; C = A A^T / n with A Gaussian
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import numpy as np
 
@@ -52,6 +52,8 @@ def _exact(values, bound, method: str) -> Estimate:
 class LyapunovRoutes:
     """B3: ||S_spectral - S_scipy||_F / ||S||_F, bounded by the sum of both a-posteriori bounds / ||S||_F."""
 
+    route: ClassVar[str] = "second_path"  # spectral closed form against Bartels-Stewart
+
     def __call__(self, values, *, rng=None, n=None, dps=None) -> Estimate:
         H, C = random_pair(values)
         eta = float(values["eta"])
@@ -67,6 +69,8 @@ class LyapunovRoutes:
 @dataclass(frozen=True)
 class IsotropyCheck:
     """B4: C = kappa H gives S = (eta kappa / 2) I, or (eta kappa / 2) Pi_range(H) when H has ``rank`` < n."""
+
+    route: ClassVar[str] = "second_path"  # the general Lyapunov solver against the closed form (eta kappa/2) Pi
 
     def __call__(self, values, *, rng=None, n=None, dps=None) -> Estimate:
         H, _ = random_pair(values)
@@ -93,6 +97,8 @@ class CurrentCheck:
     """B5: the current matrix K = -H + (eta/2) C S^{-1} and [H, S], scale-free:
     (||K||_F / ||H||_F, ||HS - SH||_F / (||H||_F ||S||_F)), each with a first-order-safe bound."""
 
+    route: ClassVar[str] = "second_path"  # the current and commutator computed from the numerical Lyapunov solution
+
     def __call__(self, values, *, rng=None, n=None, dps=None) -> Estimate:
         H, C = random_pair(values)
         eta = float(values["eta"])
@@ -115,6 +121,8 @@ class CurrentCheck:
 class TraceIdentityCheck:
     """B6: (tr(H S)/2 - eta tr C / 4) / (eta tr C / 4) for the Lyapunov S of an anisotropic C."""
 
+    route: ClassVar[str] = "second_path"  # tr(H S)/2 of the numerical Lyapunov solution against eta tr C/4
+
     def __call__(self, values, *, rng=None, n=None, dps=None) -> Estimate:
         H, C = random_pair(values)
         eta = float(values["eta"])
@@ -131,34 +139,34 @@ class SecondLayerCheck:
     """B12: the W2 block of (eta kappa / 2) Pi at the balanced minimum: its eigenvalues against the formula
     (eta kappa / 2) beta_j / (beta_j + alpha_a), relative to eta kappa / 2 (max over eigenvalues).
 
-    With ``monotone=True`` instead: the smallest increment of the formula's variance between consecutive
-    curvatures beta_j at fixed a, relative to eta kappa / 2 (positive: variance grows with curvature),
-    over the directions with a non-zero coupling alpha_a (u_a in col W2; the others have no IVFR).
+    With ``layer=1``, the W1 block against (eta kappa/2) alpha_i / (alpha_i + beta_j) (alpha: W2^T W2, beta: W1^T W1;
+    zero where beta_j = 0: J does not reach those directions), by the symmetry of note 3.7.
+    (The variance-curvature relation itself is checked by simulation: :class:`numerics.fluct.SecondLayerSGD`.)
     """
 
-    monotone: bool = False
+    layer: int = 2
+
+    route: ClassVar[str] = "second_path"  # eigenvalues of the W2 block of the projector against the closed form
 
     def __call__(self, values, *, rng=None, n=None, dps=None) -> Estimate:
         from ._stationary import two_layer_problem
 
         W2, W1, _ = two_layer_problem(values)
         scale = float(values["eta"]) * float(values["sigma2"]) / int(values["batch"]) / 2
-        lv = layer_variances(W2, W1, float(values["eta"]), 2 * scale / float(values["eta"]))
+        lv = layer_variances(W2, W1, float(values["eta"]), 2 * scale / float(values["eta"]), layer=self.layer)
         J = jacobian(W2, W1)
         sv = np.linalg.svd(J, compute_uv=False)
         cond = sv[0] / sv[sv > sv[0] * max(J.shape) * EPS][-1]
         bound = 4 * J.shape[1] ** 2 * EPS * cond  # projector from a backward-stable SVD: Wedin's sin-theta bound
-        if self.monotone:
-            steps = []
-            for alpha in np.unique(lv.coupling[lv.coupling > 0]):
-                pick = lv.coupling == alpha
-                order = np.argsort(lv.curvatures[pick])
-                steps += np.diff(lv.variances[pick][order]).tolist()
-            return _exact([min(steps) / scale], [4 * EPS], "smallest increase of (eta kappa/2) beta/(beta + alpha) "
-                          "between consecutive curvatures beta at fixed alpha > 0 (closed form in float64)")
-        block = second_layer_block(scale * range_projector(W2, W1), W2.shape[0], W2.shape[1]).eigenvalues
+        Pi = scale * range_projector(W2, W1)
+        if self.layer == 2:
+            block = second_layer_block(Pi, W2.shape[0], W2.shape[1]).eigenvalues
+        else:
+            tail = Pi[W2.size:, W2.size:]
+            block = np.linalg.eigvalsh((tail + tail.T) / 2)
         return _exact([np.max(np.abs(block - np.sort(lv.variances))) / scale], [bound],
-                      "eigenvalues of the W2 block of (eta kappa/2) J^T (J J^T)^+ J against the closed form")
+                      f"eigenvalues of the W{self.layer} block of (eta kappa/2) J^T (J J^T)^+ J against the closed "
+                      "form")
 
 
 def second_layer_picture(values):
@@ -190,6 +198,8 @@ def _second_derivative(f, h: float) -> tuple[float, float]:
 class BottleneckHessian:
     """B13: for each block pair (a, b), H_aa - s, H_bb - s and H_ab + tau (each / s), from the population loss
     along a, b and a +- b by the five-point stencil, which is exact for the quartic L(theta + t v)."""
+
+    route: ClassVar[str] = "second_path"  # finite differences of the loss against the closed-form block
 
     step: float = 0.5
 

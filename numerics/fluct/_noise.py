@@ -18,7 +18,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import mpmath
 import numpy as np
@@ -50,6 +50,8 @@ class GradientNoiseMC:
     (g_i - gbar_i)(g_j - gbar_j) n/(n-1); its standard error is the sample standard
     deviation of those products over sqrt(n) (the error from estimating gbar is O(1/n)).
     """
+
+    route: ClassVar[str] = "simulation"  # Monte Carlo over fresh (x, eps) samples
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         sigma = correlated_covariance(values["lam"], values["rho"])
@@ -91,6 +93,8 @@ class FourthMomentExact:
     The value is the number of entries of the difference that do not expand to 0 (so 0, with bound 0,
     when the identity holds symbolically).
     """
+
+    route: ClassVar[str] = "second_path"  # moment generating function against Isserlis' formula
 
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps=None) -> Estimate:
         dim = int(values["n"])
@@ -151,6 +155,8 @@ class MinibatchPrediction:
 class MinibatchEnumeration:
     """Estimator (exact): Cov of the batch mean gradient over every batch (ordered B-tuples with
     replacement, B-subsets without), in rational arithmetic; the bound is the rounding to ``dps`` digits."""
+
+    route: ClassVar[str] = "quadrature"  # exact enumeration of the defining expectation over batches
 
     def __call__(self, values: Mapping[str, object], *, rng=None, n=None, dps: int = 30) -> Estimate:
         m, b, dim, replacement = _batch_values(values)

@@ -32,7 +32,8 @@ from .._arrays import draw_seeds
 from .._draws import map_draws
 from .._estimate import Estimate, seed_of
 
-__all__ = ["design", "DeviationExponent", "IsotropicLoss", "NoiseHessianGap", "isotropic_loss_statistics"]
+__all__ = ["design", "DeviationExponent", "DeviationTable", "IsotropicLoss", "NoiseHessianGap",
+           "isotropic_loss_statistics"]
 
 
 def design(rng: np.random.Generator, n: int, ratio: float) -> np.ndarray:
@@ -62,6 +63,8 @@ class DeviationExponent:
 
     Values ``sizes`` (the N's), ``ratio`` (alpha = M/N), ``sigma2``, ``batch``.
     """
+
+    route: ClassVar[str] = "identity"  # our closed form for Cbar on random designs: no independent route
 
     maps_draws: ClassVar[bool] = True  # its replicates go through numerics.map_draws
 
@@ -117,6 +120,8 @@ class IsotropicLoss:
     Values ``N``, ``ratio``, ``sigma2``, ``batch``, ``eta`` (the three statistics do not depend on eta or sigma2).
     """
 
+    route: ClassVar[str] = "identity"  # our closed forms (Cbar, Lyapunov) on random designs: no independent route
+
     maps_draws: ClassVar[bool] = True  # its designs go through numerics.map_draws
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
@@ -129,6 +134,8 @@ class IsotropicLoss:
 class NoiseHessianGap:
     """Estimator: the means over draws of relFrobDev(Cbar, kappa H) and the scale-free commutator norm."""
 
+    route: ClassVar[str] = "identity"  # our closed form for Cbar on random designs: no independent route
+
     maps_draws: ClassVar[bool] = True  # its designs go through numerics.map_draws
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
@@ -138,3 +145,32 @@ class NoiseHessianGap:
 
         return _over_designs(values, rng, n, gap,
                              "||Cbar - kappa H||_F / ||kappa H||_F and ||HC - CH||_F / (||H|| ||C||)")
+
+
+@dataclass(frozen=True)
+class DeviationTable:
+    """Estimator (B9's table): per cell (alpha, N) of ``ratios`` x ``sizes`` (row-major), the mean over draws of
+    relFrobDev(Cbar, kappa H) divided by the tabulated value ``table`` (so 1 reproduces the note's table).
+
+    Each draw is one design per cell; Student's t errors over draws.
+    """
+
+    route: ClassVar[str] = "identity"  # our closed form for Cbar on random designs: no independent route
+    maps_draws: ClassVar[bool] = True  # its draws go through numerics.map_draws
+
+    @staticmethod
+    def row(ratios: list[float], sizes: list[int], sigma2: float, batch: int, seed: int) -> list[float]:
+        draw = np.random.default_rng(seed)
+        return [noise_hessian_deviation(*_noise_and_hessian(design(draw, size, ratio), sigma2, batch)).relative
+                for ratio in ratios for size in sizes]
+
+    def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
+        ratios = [float(r) for r in np.atleast_1d(values["ratios"])]
+        sizes = [int(s) for s in np.atleast_1d(values["sizes"])]
+        table = np.atleast_1d(np.asarray(values["table"], dtype=float))
+        if table.size != len(ratios) * len(sizes):
+            raise InvalidArgument("table", table.tolist(), f"{len(ratios) * len(sizes)} values (ratios x sizes)")
+        rows = map_draws(partial(self.row, ratios, sizes, float(values["sigma2"]), int(values["batch"])),
+                         draw_seeds(rng, n))
+        return _mean_estimate(np.array(rows) / table, rng, f"{n} draws, one design per cell (M/N in {ratios}, N in "
+                              f"{sizes}): mean relFrobDev(Cbar, kappa H) over the tabulated value")

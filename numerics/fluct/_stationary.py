@@ -58,6 +58,12 @@ class Extrapolated:
     key: str = "eta"
 
     @property
+    def route(self) -> str | None:
+        """The inner estimator's route (the extrapolation combines two of its runs)."""
+        route = getattr(self.inner, "route", None)
+        return route if isinstance(route, str) else None
+
+    @property
     def maps_draws(self) -> bool:
         """Whether the inner estimator hands its draws to numerics.map_draws (its two runs then do)."""
         return bool(getattr(self.inner, "maps_draws", False))
@@ -84,6 +90,8 @@ class OnlineStationaryMC:
     Values ``lam``, ``eta``, ``batch``, ``sigma2``. The stationary mean of delta is exactly 0
     (E delta_k = (I - eta Sigma)^k delta_0 with delta_0 = 0), so s_i is the second moment.
     """
+
+    route: ClassVar[str] = "simulation"  # SGD chains
 
     window_time: float = 200.0
     thin: int = 4
@@ -140,6 +148,8 @@ class FiniteDataStationary:
 class FiniteDataStationaryMC:
     """B8/B6 estimator: the same statistic of the simulated stationary covariance (mean of delta is exactly 0)."""
 
+    route: ClassVar[str] = "simulation"  # SGD chains
+
     what: str = "diag"
     window_time: float = 100.0
     thin: int = 2
@@ -173,6 +183,8 @@ class TwoLayerRangeMC:
     """B11 estimator of X(eta): u_k^T Cov(Pi theta) u_k / (eta kappa / 2), kappa = sigma2 / B, for the
     eigenvectors u_k of the Gauss-Newton curvature J^T J on range(J^T) (each predicted to tend to 1)."""
 
+    route: ClassVar[str] = "simulation"  # SGD chains
+
     window_time: float = 100.0
     thin: int = 10
     maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)
@@ -199,6 +211,8 @@ class TwoLayerRangeMC:
 class ConservedDriftMC:
     """B14 estimator of X(eta): the diagonal of (Q_k - Q_0) / (eta^2 k), Q = W2^T W2 - W1 W1^T, over
     k = (window time) / eta steps from the balanced minimum, per chain; mean and standard error over chains."""
+
+    route: ClassVar[str] = "simulation"  # SGD chains
 
     window_time: float = 50.0
     maps_draws: ClassVar[bool] = True  # its chain blocks go through numerics.map_draws (numerics._sgd_engine)
@@ -229,6 +243,8 @@ class ConservationIdentity:
     the start and the end, so max_t is taken as twice the larger of the two (an assumption: the weights
     fluctuate by O(sqrt(eta)) around the minimum, far less than a factor 2 in norm).
     """
+
+    route: ClassVar[str] = "second_path"  # Q from the simulated weights against the accumulated increments
 
     chains: int = 16
 

@@ -14,7 +14,8 @@ For every registered claim (``verify.claims()``), whatever its pack:
   (standard budget, the run's per-claim rate) is PASS, and the prediction moved by ``MUTATION`` times the
   resolution FAILs;
 * ``test_interval_claim_passes_at_the_standard_budget_and_a_moved_range_fails``: the same PASS, and each claimed
-  range, moved until it lies just beyond the first look's confidence interval (or bound), FAILs at that look;
+  range, moved off the true value by ``MUTATION`` times the resolution (off itself: a range holds the true value),
+  FAILs by the look that passed;
 * ``test_pictures_render``: each of a claim's illustrations draws, through its pack's renderer
   (``verify.report.render``), to a PNG file (its signature, and over 10 kB: something was drawn).
 
@@ -107,18 +108,17 @@ def _replaying(claim, verdict, prediction=None):
     return dataclasses.replace(claim, estimator=replay, prediction=prediction or Constant(verdict.looks[0].predicted))
 
 
-def _moved(claimed, lower, upper):
-    """The range ``claimed`` translated until it lies just beyond the interval [lower, upper]: above it when its
-    lower end is finite, below it otherwise (its width kept)."""
-    assert math.isfinite(lower) and math.isfinite(upper), "an unbounded confidence interval"
+def _moved(claimed, margin):
+    """The range ``claimed`` moved off itself, so off the true value it holds, by ``margin``: a finite range to just
+    above its upper end (its width kept), a one-sided range to its complement beyond ``margin``. A range with no
+    finite end cannot be moved off anything (a design defect of the claim)."""
     lo, hi = claimed
-    gap = max(upper - lower, 1e-6 * max(1.0, abs(lower), abs(upper)))
+    assert math.isfinite(lo) or math.isfinite(hi), "a range (-inf, inf) claims nothing"
+    if math.isfinite(lo) and math.isfinite(hi):
+        return hi + margin, hi + margin + (hi - lo)
     if math.isfinite(lo):
-        start = upper + gap
-        return start, (start + (hi - lo) if math.isfinite(hi) else hi)
-    if math.isfinite(hi):
-        return lo, lower - gap
-    return upper + gap, upper + 2 * gap
+        return -math.inf, lo - margin
+    return hi + margin, math.inf
 
 
 def test_ids_are_unique_and_the_families_are_complete():
@@ -184,14 +184,15 @@ def test_statistical_claim_passes_at_the_standard_budget_and_a_mutated_predictio
 @_by_id(INTERVAL, checks=True)
 def test_interval_claim_passes_at_the_standard_budget_and_a_moved_range_fails(claim):
     """The main job's verdict, as for statistical claims (a deterministic estimator's bound decides at the first
-    look and spends no rate); then every range moved just past the first look's interval."""
+    look and spends no rate); then every range moved off the true value by ``MUTATION`` times the resolution
+    FAILs by the look that passed (a PASS look's intervals lie inside the true ranges, so outside the moved ones)."""
     verdict = verify.check(claim, **STANDARD)
     assert verdict.outcome == verify.PASS, verdict.reason
     first = verdict.looks[0]
     assert first.predicted and all(lo <= hi and not math.isnan(lo + hi) for lo, hi in first.predicted)
-    moved = tuple(_moved(r, lo, hi) for r, lo, hi in zip(first.predicted, first.lower, first.upper))
-    wrong = verify.check(_replaying(claim, verdict, Ranges(moved, "moved past the estimate")), **STANDARD)
-    assert wrong.outcome == verify.FAIL and len(wrong.looks) == 1, wrong.reason
+    moved = tuple(_moved(r, MUTATION * claim.resolution) for r in first.predicted)
+    wrong = verify.check(_replaying(claim, verdict, Ranges(moved, "moved off the true value")), **STANDARD)
+    assert wrong.outcome == verify.FAIL and len(wrong.looks) <= len(verdict.looks), wrong.reason
 
 
 @_by_id(ILLUSTRATED)

@@ -115,9 +115,13 @@ def _sensitivity(claim, last) -> dict[str, object] | None:
 
 def _thresholds(claim, last) -> list[dict[str, object]]:
     """The thresholds we chose, with the verdict across each where the last look's intervals allow."""
-    if isinstance(last, IntervalComparison):
-        return threshold_records(claim, last.lower, last.upper)
-    return threshold_records(claim)
+    try:
+        if isinstance(last, IntervalComparison):
+            return threshold_records(claim, last.lower, last.upper)
+        return threshold_records(claim)
+    except Exception as exc:  # noqa: BLE001  (a sweep that fails must not lose the report)
+        return [{"name": name, "value": claim.parameters[name].value, "rationale": why, "sweep": None,
+                 "note": f"the sweep failed: {type(exc).__name__}: {exc}"} for name, why in claim.thresholds.items()]
 
 
 def sensitivity_text(s: dict) -> str:

@@ -104,3 +104,117 @@ def test_extrapolation_removes_a_first_order_bias_and_combines_errors():
     assert e.value[0] == pytest.approx(1.0, abs=1e-14)
     assert e.std_error[0] == pytest.approx(math.sqrt(4 * 0.01 + 0.01))
     assert e.n_samples == 10 and e.dof == 9
+
+
+TWO_LAYER = {"teacher": (3.0, 1.0, 0.5), "O": 3, "N": 4, "K": 3, "eta": 0.01, "sigma2": 0.25, "batch": 1}
+
+
+def test_second_layer_directions_are_orthonormal_with_their_couplings():
+    from numerics.fluct import second_layer_directions, two_layer_problem
+
+    W2, W1, _ = two_layer_problem(TWO_LAYER)
+    dirs = second_layer_directions(W2, W1)
+    assert dirs.basis.shape == (9, 9)
+    assert np.allclose(dirs.basis @ dirs.basis.T, np.eye(9), atol=1e-12)
+    assert sorted(set(np.round(dirs.coupling, 12))) == [0.5, 1.0, 3.0]
+
+
+def test_exponent_prediction_is_the_fit_to_the_closed_form_and_scales_for_mutations():
+    from numerics.fluct import SecondLayerExponentPrediction
+
+    psi = SecondLayerExponentPrediction()(TWO_LAYER)
+    assert len(psi) == 3 and all(0 < p < 2 for p in psi) and list(psi) == sorted(psi)  # psi grows with alpha
+    assert SecondLayerExponentPrediction(scale=1.2)(TWO_LAYER) == pytest.approx([1.2 * p for p in psi])
+
+
+def test_second_layer_sgd_is_reproducible_and_sees_variance_grow_with_curvature():
+    from numerics.fluct import SecondLayerSGD
+
+    est = SecondLayerSGD("slope", window_time=10.0)
+    a = est(TWO_LAYER, rng=np.random.default_rng(4), n=32)
+    assert a.value == est(TWO_LAYER, rng=np.random.default_rng(4), n=32).value
+    assert a.value[0] > 10 * a.std_error[0] > 0     # a positive slope, far from 0
+    assert SecondLayerSGD.route == "simulation"
+    with pytest.raises(InvalidArgument, match="what"):
+        SecondLayerSGD("other")
+
+
+SINGLE = {"N": 12, "ratio": 1.5, "data_seed": 3, "sigma2": 1.0, "batch": 1, "eta": 1e-3}
+
+
+def test_simulated_noise_gap_tracks_the_label_averaged_closed_form():
+    """The label-averaged noise Cbar (theory) is what chains with independent label noise average to, up to the
+    O(eta N) weight-dependent part: the simulated deviation and commutator match its values."""
+    from numerics.fluct import SimulatedNoiseGap
+    from theory.fluct import label_averaged_noise, noise_hessian_deviation
+
+    X = design(np.random.default_rng(SINGLE["data_seed"]), SINGLE["N"], SINGLE["ratio"])
+    d = noise_hessian_deviation(label_averaged_noise(X, 1.0, 1), X.T @ X / X.shape[0])
+    e = SimulatedNoiseGap(burn_in_time=-2.0, window_time=-4.0)(SINGLE, rng=np.random.default_rng(0), n=512)
+    for value, se, expected in zip(e.value, e.std_error, (d.relative, d.commutator)):
+        assert abs(value - expected) < 6 * se + 0.02 * expected
+
+
+def test_simulated_anisotropy_is_reproducible_and_one_component():
+    from numerics.fluct import SimulatedAnisotropy
+
+    est = SimulatedAnisotropy(burn_in_time=0.5, window_time=0.5)
+    a = est(SINGLE, rng=np.random.default_rng(2), n=8)
+    assert len(a.value) == 1 and a.value[0] > 1 and a.dof == 7
+    assert a.value == est(SINGLE, rng=np.random.default_rng(2), n=8).value
+    assert "not decided" in a.method
+
+
+def test_extrapolation_declares_its_inner_route():
+    from numerics.fluct import SecondLayerSGD
+
+    assert Extrapolated(SecondLayerSGD()).route == "simulation"
+    assert Extrapolated(_Linear()).route is None
+
+
+def test_first_layer_block_matches_the_symmetric_formula_also_with_unreached_directions():
+    from numerics.fluct import SecondLayerCheck
+
+    for values in (TWO_LAYER, {**TWO_LAYER, "O": 4, "N": 5}):   # N > K: directions b_j with beta_j = 0 get variance 0
+        e = SecondLayerCheck(layer=1)(values)
+        assert e.value[0] <= e.bound[0] < 1e-10
+
+
+def test_deviation_table_is_one_where_the_table_is_its_own_mean_and_refuses_a_wrong_length():
+    from numerics.fluct import DeviationTable
+
+    values = {"ratios": (1.5,), "sizes": (8, 16), "table": (1.0, 1.0), "sigma2": 1.0, "batch": 1}
+    raw = DeviationTable()(values, rng=np.random.default_rng(0), n=4)
+    again = DeviationTable()({**values, "table": tuple(raw.value)}, rng=np.random.default_rng(0), n=4)
+    assert again.value == pytest.approx((1.0, 1.0), rel=1e-12)
+    with pytest.raises(InvalidArgument, match="table"):
+        DeviationTable()({**values, "table": (1.0,)}, rng=np.random.default_rng(0), n=4)
+
+
+def test_kappa_band_is_centred_on_the_excess_sample_fraction():
+    from numerics.fluct import KappaBand
+
+    ((lo, hi),) = KappaBand()({"N": 100, "ratio": 1.05, "kappa_tol": 0.1})
+    assert (lo + hi) / 2 == pytest.approx(5 / 105) and hi / lo == pytest.approx(1.1 / 0.9)
+
+
+def test_simulated_noise_level_matches_the_label_averaged_closed_form():
+    from numerics.fluct import SimulatedNoiseGap
+    from theory.fluct import label_averaged_noise
+
+    X = design(np.random.default_rng(SINGLE["data_seed"]), SINGLE["N"], SINGLE["ratio"])
+    H = X.T @ X / X.shape[0]
+    kappa = np.trace(label_averaged_noise(X, 1.0, 1)) / np.trace(H)
+    e = SimulatedNoiseGap("kappa", burn_in_time=-2.0, window_time=-4.0)(SINGLE, rng=np.random.default_rng(1), n=256)
+    assert abs(e.value[0] - kappa) < 6 * e.std_error[0] + 0.02 * kappa
+
+
+def test_bottleneck_noise_mc_agrees_with_the_block_formula():
+    from numerics.fluct import BottleneckNoiseMC, BottleneckNoisePrediction
+
+    values = {"teacher": (2.0, 1.5, 0.8, 0.4), "O": 4, "N": 5, "K": 2, "sigma2": 0.09, "batch": 2}
+    predicted = BottleneckNoisePrediction()(values)
+    assert predicted[:3] == pytest.approx(((0.64 + 0.09) * 2 / 2, 0.09 * 2 / 2, 0.0))
+    e = BottleneckNoiseMC()(values, rng=np.random.default_rng(5), n=1 << 16)
+    z = [(v - p) / s for v, p, s in zip(e.value, predicted, e.std_error)]
+    assert max(map(abs, z)) < norm.isf(1e-6 / (2 * len(z)))

@@ -3,6 +3,8 @@
 import dataclasses
 import json
 
+import pytest
+
 import verify
 
 from ..synthetic import exact, statistical
@@ -74,3 +76,20 @@ def test_a_multi_line_title_stays_on_one_markdown_line(tmp_path):
     claim = dataclasses.replace(statistical(), title="first line\n# not a heading")
     text = verify.write_report(verify.run([claim], seed=0), tmp_path)["markdown"].read_text()
     assert "first line # not a heading" in text and "\n# not a heading" not in text
+
+
+def test_a_threshold_sweep_leaves_out_values_where_the_ranges_cross():
+    """A threshold swept past the other end of its range gives no statement there, hence no verdict, and the
+    report is still written (issue 21's helper found a sweep that raised at report time)."""
+    from theory import Interval
+    from verify._thresholds import sweep, threshold_records, threshold_text
+
+    claim = verify.Claim(id="demo.cross", title="t", provenance=verify.Provenance("derived"),
+                         kind=verify.Kind.INTERVAL, resolution=0.1,
+                         parameters={"lo": verify.Parameter(0.2, Interval(0, 1))}, thresholds={"lo": "ours"},
+                         prediction=verify.Ranges((("lo", 0.5),), "a band"), estimator=lambda v, **k: None)
+    points = sweep(claim, "lo", (0.35,), (0.45,), points=11)
+    assert [x for x, _ in points] == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    assert [o for _, o in points] == ["PASS", "PASS", "PASS", "PASS", "INCONCLUSIVE", "FAIL"]
+    record, = threshold_records(claim, (0.35,), (0.45,))
+    assert threshold_text(record).endswith("PASS for 0..0.325, INCONCLUSIVE for 0.35..0.45, FAIL for 0.475..0.5")

@@ -2,8 +2,9 @@
 variance-flatness relation (arXiv 2311.14120's setting). Closed forms in :mod:`theory.fluct`, estimators and SGD
 chains in :mod:`numerics.fluct`.
 
-Claims: gradient noise, finite-data and online stationary covariances, the IVFR fit (``_claims``); Lyapunov
-routes, SGD simulations and the two-layer bottleneck (``_sgd_claims``). Pictures: variance-flatness panels.
+Claims: gradient noise, finite-data and online stationary covariances, the paper's single-layer statements on
+simulated weights, the IVFR fit (``_claims``); Lyapunov routes, SGD simulations, the two-layer network (the
+second-layer IVFR on simulated weights) and the bottleneck (``_sgd_claims``). Pictures: variance-flatness panels.
 """
 
 from numerics.fluct import VarianceFlatness

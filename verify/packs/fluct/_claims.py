@@ -5,8 +5,12 @@ text was not available to us. Its abstract (v4) gives qualitative statements
 (single layer: the noise spectrum deviates from the Hessian's, broken detailed
 balance, anisotropic fluctuations under an effectively isotropic loss; two layers:
 an inverse variance-flatness relation in the second layer). Claims that check
-those statements carry the paper's provenance with the locator "abstract", and
-say which operationalisation (threshold, setting) is ours. Every formula, and
+those statements carry the paper's provenance with the locator "abstract", say
+which operationalisation (criterion, threshold, setting) is ours, and rest on
+simulated weights (route "simulation": numerics.fluct._single_layer,
+numerics.fluct._second_layer). Every threshold we chose is a claim parameter, read
+by the prediction and declared with its rationale in ``thresholds``; a claim whose
+evidence is our own closed form on random designs says so (route "identity"). Every formula, and
 every B-claim of the note's catalogue (section 5), is **derived by us** or
 **observed** in our simulations, and is tagged so.
 
@@ -23,9 +27,10 @@ from __future__ import annotations
 import math
 
 from numerics.fluct import (DeviationExponent, FourthMomentExact, GradientNoiseMC, IsotropicLoss, IvfrFitMC,
-                            MinibatchEnumeration, MinibatchPrediction, NoiseHessianGap)
+                            MinibatchEnumeration, MinibatchPrediction, SimulatedAnisotropy, SimulatedNoiseGap,
+                            DeviationTable, KappaBand)
 from numerics import ExactIdentity
-from theory import COUNT, POSITIVE, REAL, Interval
+from theory import COUNT, INDEX, POSITIVE, REAL, Interval
 from theory.fluct import GradientNoisePrediction, IvfrExponent
 
 from verify._claim import Claim, Kind, Parameter
@@ -72,38 +77,122 @@ def _noise_claims():
 def _finite_data_claims():
     shared = {"sigma2": Parameter(1.0, POSITIVE), "batch": Parameter(1, COUNT)}
     yield Claim(id="fluct.b9.deviation_exponent", kind=Kind.INTERVAL, resolution=0.05, n_start=8,
-                title="B9: ||Cbar - kappa H||_F / ||kappa H||_F decays like (M - N)^(-1/2): the fitted exponent "
-                      "over N = 50..400 at M/N = 1.2 lies in [-0.6, -0.4]",
+                title="B9 (our closed form for Cbar): ||Cbar - kappa H||_F / ||kappa H||_F decays like (M - N)^(-1/2): "
+                      "the fitted exponent over N = 50..400 at M/N = 1.2 lies in [exponent_lo, exponent_hi]",
                 provenance=observed("section 3.2 (table), B9: exponent -0.5 +- 0.1 as the note states it"),
-                parameters={"sizes": vector((50, 100, 200, 400), COUNT), "ratio": Parameter(1.2, POSITIVE), **shared},
-                prediction=Ranges(((-0.6, -0.4),), "fitted exponent of the relative deviation in (M - N)"),
+                parameters={"sizes": vector((50, 100, 200, 400), COUNT), "ratio": Parameter(1.2, POSITIVE),
+                            "exponent_lo": Parameter(-0.6, Interval(-1, -0.5)),
+                            "exponent_hi": Parameter(-0.4, Interval(-0.5, 0)), **shared},
+                prediction=Ranges((("exponent_lo", "exponent_hi"),),
+                                  "fitted exponent of the relative deviation in (M - N)"),
                 estimator=DeviationExponent(),
+                thresholds={"exponent_lo": "the note's band -0.5 - 0.1 (B9: 'scaling exponent -0.5 +- 0.1'), ours, "
+                                           "fixed in the note from its table before this claim was written",
+                            "exponent_hi": "the note's band -0.5 + 0.1 (B9), ours, fixed with the note as above"},
                 assumptions=("rows of X i.i.d. N(0, I_N), realizable teacher, label noise averaged (Cbar)",
-                             "the band +-0.1 is the note's statement of an observed law, not a derived bound"))
-    yield Claim(id="fluct.b9.noise_not_hessian", kind=Kind.INTERVAL, resolution=0.01, n_start=8,
+                             "the band +-0.1 is the note's statement of an observed law, not a derived bound",
+                             "evidence: our closed form for Cbar evaluated on random designs (no independent route)"))
+    table = (0.650, 0.397, 0.301, 0.254, 0.188, 0.136, 0.081, 0.060, 0.039)
+    yield Claim(id="fluct.b9.deviation_table", kind=Kind.INTERVAL, resolution=0.05, n_start=32,
+                title="B9 (our closed form for Cbar): the mean relative deviation ||Cbar - kappa H||_F / ||kappa H||_F "
+                      "reproduces the note's table at M/N = 1.05, 1.2, 2 and N = 50..200 within [table_lo, table_hi] "
+                      "of each tabulated value",
+                provenance=observed("section 3.2 (table of relFrobDev, 3 designs per cell), B9"),
+                parameters={"ratios": vector((1.05, 1.2, 2.0)), "sizes": vector((50, 100, 200), COUNT),
+                            "table": vector(table), "table_lo": Parameter(0.8, Interval(0, 1)),
+                            "table_hi": Parameter(1.2, Interval(1, 2)), **shared},
+                prediction=Ranges((("table_lo", "table_hi"),) * len(table),
+                                  "mean relFrobDev / tabulated value, per cell (M/N outer, N inner)"),
+                estimator=DeviationTable(),
+                thresholds={"table_lo": "the note's tolerance (B9: '+-20% of the tabulated values'), ours, fixed in "
+                                        "the note before this claim",
+                            "table_hi": "the note's tolerance +20% (B9), ours, fixed in the note before this claim"},
+                assumptions=("rows of X i.i.d. N(0, I_N), label noise averaged (Cbar); M = round(ratio N)",
+                             "the table's entries are means over 3 designs (their own spread is part of the +-20%)",
+                             "the N = 400 column (0.221, 0.096, 0.028) is left out: it would triple the cost",
+                             "evidence: our closed form for Cbar evaluated on random designs (no independent route)"))
+    sim = {"N": Parameter(100, COUNT), "ratio": Parameter(1.05, POSITIVE), "data_seed": Parameter(0, INDEX),
+           "eta": Parameter(1e-3, POSITIVE), **shared}
+    continuum = ("dynamics: the continuum limit of SGD (note section 2), d delta = -H delta dt + sqrt(eta C(w)) dW "
+                 "with C(w) the minibatch-gradient covariance from the per-sample gradients at the simulated weights, "
+                 "by an exponential integrator (step h_max dt = 0.3; bias factor x/sinh x, x <= 0.3, on the stationary "
+                 "covariance; numerics.fluct._single_layer explains why not finite-step SGD at this size)",
+                 "eta N / (2B) = 0.05: the weight-dependent part of the noise is ~5% of its value at the minimum")
+    yield Claim(id="fluct.b9.noise_not_hessian", kind=Kind.INTERVAL, resolution=0.01, n_start=512,
                 title="In the weakly underparameterized single layer (M/N = 1.05, N = 100) the SGD noise covariance "
-                      "deviates notably from the Hessian (relative deviation > 0.1) and does not commute with it",
+                      "deviates notably from the Hessian and does not commute with it (simulated weights)",
                 provenance=abstract("single layer, weakly underparameterized: the noise spectrum deviates notably "
                                     "from the Hessian's; broken detailed balance",
-                                    f"'notably' read by us as a relative Frobenius deviation above 0.1 and broken "
-                                    f"detailed balance as [H, Cbar] != 0 (commutator above 1e-3); {NOTE} 3.2, 3.4"),
-                parameters={"N": Parameter(100, COUNT), "ratio": Parameter(1.05, POSITIVE), **shared},
-                prediction=Ranges(((0.1, math.inf), (1e-3, math.inf)), "relative deviation, commutator norm"),
-                estimator=NoiseHessianGap(),
-                assumptions=("rows of X i.i.d. N(0, I_N), label-noise-averaged noise Cbar at the least-squares "
-                             "minimum",))
+                                    "ours: the setting (one design of M/N = 1.05, N = 100, label noise averaged over "
+                                    "chains), the criteria ('notably' as a relative Frobenius deviation from kappa H "
+                                    "above notably = 0.1; broken detailed balance as a scale-free commutator "
+                                    f"[H, C] above commutator_min = 0.1) and both thresholds; {NOTE} 3.2, 3.4"),
+                parameters={**sim, "notably": Parameter(0.1, POSITIVE), "commutator_min": Parameter(0.1, POSITIVE)},
+                prediction=Ranges((("notably", math.inf), ("commutator_min", math.inf)),
+                                  "relative deviation ||C - kappa H||_F / ||kappa H||_F, commutator "
+                                  "||HC - CH||_F / (||H||_2 ||C||_2)"),
+                estimator=SimulatedNoiseGap(),
+                thresholds={"notably": "ours, fixed in the note (B9/B10 setting) before any simulation: a 10% "
+                                       "relative deviation; the same simulation gives 0.05 at M/N = 2 and 0.017 at "
+                                       "M/N = 5 (observed after the choice), so the claim can fail",
+                            "commutator_min": "ours, chosen after seeing data: the earlier 1e-3 is exceeded at every "
+                                              "finite M/N (simulated 0.44, 0.08, 0.03 at M/N = 1.05, 2, 5), so it "
+                                              "could not fail; 0.1 puts 'broken' on the same 10% scale as 'notably'"},
+                assumptions=("one design X (rows i.i.d. N(0, I_N)) from data_seed; each chain has its own label "
+                             "noise, so averages over chains are label-noise averages (the note's Cbar, section 3.2)",
+                             *continuum))
+    yield Claim(id="fluct.b9.noise_scale", kind=Kind.INTERVAL, resolution=0.01, n_start=2048,
+                title="B9 (simulated): the noise level kappa = tr C / tr H of the stationary SGD noise is (sigma2/B) "
+                      "(1 - N/M) within a relative kappa_tol at M/N = 1.05, N = 100",
+                provenance=derived("section 3.2 (well-sampled approximation p_mu ~ N/M), B9: kappa ~ 1 - N/M "
+                                   "(0.047 vs 0.048 at M/N = 1.05)"),
+                parameters={**sim, "eta": Parameter(1e-4, POSITIVE),
+                            "kappa_tol": Parameter(0.1, Interval(0, 1, low_open=True, high_open=True))},
+                prediction=KappaBand(), estimator=SimulatedNoiseGap("kappa"),
+                thresholds={"kappa_tol": "ours, chosen with the note's 2% (0.047 vs 0.048) in view: the approximation "
+                                         "p_mu ~ N/M is not exact at M - N = 5, and 10% separates it from kappa = "
+                                         "sigma2/B (no finite-data factor), 20 times off"},
+                assumptions=("one design X (rows i.i.d. N(0, I_N)) from data_seed; each chain has its own label "
+                             "noise (averages over chains are label-noise averages)", continuum[0],
+                             "eta = 1e-4: eta N / (2B) = 0.005, so the weight-dependent part of the noise (which "
+                             "raises kappa by ~eta N / (2B); 5% at eta = 1e-3, observed) is negligible: kappa of the "
+                             "noise at the minimum, as in the note"))
+    yield Claim(id="fluct.b10.anisotropic_fluctuations", kind=Kind.INTERVAL, resolution=0.01, n_start=16,
+                title="In the weakly underparameterized single layer (M/N = 1.05, N = 100) the stationary SGD weight "
+                      "fluctuations are anisotropic (simulated weights)",
+                provenance=abstract("single layer: the weight fluctuations are generally anisotropic",
+                                    "ours: the setting (one training set of M/N = 1.05, N = 100 from data_seed), the "
+                                    "criterion (ratio of the largest to the smallest variance of the stationary "
+                                    f"covariance above ratio_min) and its threshold 5; {NOTE} 3.5, B10. The "
+                                    "abstract's 'effectively isotropic loss' is not checked by simulation here "
+                                    "(see fluct.b10.isotropic_loss for our model's statement)"),
+                parameters={**sim, "ratio_min": Parameter(5.0, POSITIVE)},
+                prediction=Ranges((("ratio_min", math.inf),), "S_max / S_min of the simulated stationary covariance"),
+                estimator=SimulatedAnisotropy(),
+                thresholds={"ratio_min": "the note's B10 threshold (S_max/S_min > 5), ours, fixed in the note from the "
+                                         "Lyapunov values 8-13 before any simulation; isotropic (Hessian-"
+                                         "proportional) noise gives 1"},
+                assumptions=("one training set: X rows i.i.d. N(0, I_N), labels X wbar + noise with noise "
+                             "N(0, sigma2) drawn from data_seed after X; all chains share it", *continuum))
     yield Claim(id="fluct.b10.isotropic_loss", kind=Kind.INTERVAL, resolution=0.01, n_start=8,
-                title="B10: at M/N = 1.05, N = 100 the stationary covariance is anisotropic (S_max/S_min > 5) but the "
-                      "curvature along its principal directions is nearly constant (CV < 0.3, |corr| < 0.25)",
-                provenance=abstract("single layer: the weight fluctuations are anisotropic but effectively experience "
-                                    "an isotropic loss",
-                                    f"thresholds and setting ours ({NOTE} 3.5, B10): S = Lyapunov solution with Cbar"),
+                title="B10 (our continuum model, closed forms): at M/N = 1.05, N = 100 the Lyapunov covariance with "
+                      "Cbar is anisotropic (S_max/S_min > ratio_min) but the curvature along its principal directions "
+                      "is nearly constant (CV < cv_max, |corr| < corr_max)",
+                provenance=observed("section 3.5, B10 (our model's counterpart of the abstract's single-layer "
+                                    "statement; the simulated evidence is fluct.b10.anisotropic_fluctuations)"),
                 parameters={"N": Parameter(100, COUNT), "ratio": Parameter(1.05, POSITIVE),
-                            "eta": Parameter(0.01, POSITIVE), **shared},
-                prediction=Ranges(((5.0, math.inf), (0.0, 0.3), (0.0, 0.25)),
+                            "eta": Parameter(0.01, POSITIVE), "ratio_min": Parameter(5.0, POSITIVE),
+                            "cv_max": Parameter(0.3, POSITIVE), "corr_max": Parameter(0.25, POSITIVE), **shared},
+                prediction=Ranges((("ratio_min", math.inf), (0.0, "cv_max"), (0.0, "corr_max")),
                                   "mean S_max/S_min, mean CV of u_i^T H u_i, mean |corr(log sigma_i^2, log kappa_i)|"),
                 estimator=IsotropicLoss(),
-                assumptions=("continuum (Ornstein-Uhlenbeck) linearisation: H S + S H = eta Cbar",))
+                thresholds={"ratio_min": "the note's B10 threshold, ours, fixed in the note from observed 8-13",
+                            "cv_max": "the note's B10 threshold, ours, fixed in the note from observed 0.12-0.27 "
+                                      "(against ~1 for the eigenvalues of H)",
+                            "corr_max": "the note's B10 threshold, ours, fixed in the note from observed |corr| <= 0.2 "
+                                        "(a mean over designs: single designs reach 0.23, single training sets 0.3)"},
+                assumptions=("continuum (Ornstein-Uhlenbeck) linearisation: H S + S H = eta Cbar",
+                             "evidence: our closed forms (Cbar, Lyapunov) on random designs (no independent route)"))
 
 
 def _ivfr_fit_claims():
