@@ -65,9 +65,11 @@ def stream_key(claim: Claim, look: int) -> tuple[int, int, int]:
     """The ``SeedSequence`` spawn key of a claim's look: its id, its parameter values and the look's index.
 
     With the run seed, this is all a claim's numbers depend on: not the executor, the workers, their order or
-    the other claims selected. A claim re-run with other parameter values (``--set``) draws a fresh stream.
+    the other claims selected. A claim re-run with other parameter values (``--set``) draws a fresh stream; its
+    declared thresholds (:attr:`Claim.thresholds`) are left out, since they decide on the draws and do not make
+    them: a claim re-run at another threshold is judged on the same evidence.
     """
-    values = ";".join(f"{k}={v!r}" for k, v in sorted(claim.values.items()))
+    values = ";".join(f"{k}={v!r}" for k, v in sorted(claim.values.items()) if k not in claim.thresholds)
     return claim_key(claim.id), claim_key(values), look
 
 

@@ -15,8 +15,8 @@ from ._regularizers import input_noise_expected, input_noise_sampled, jacobian_p
 from ._setup import Problem, Setup
 from ._identities import IDENTITIES, IdentityCheck
 from ._gradients import GRADIENTS, GradientCheck
-from ._figures import CRITERIA, ActivationComparison, FigureFrequency, criterion_holds
-from ._aligned import ALIGNED_CRITERIA, CriterionCurves, FrequencyAcrossNu, at_nu, criterion_curves
+from ._figures import CRITERIA, CUTS, USES, ActivationComparison, FigureFrequency, criterion_holds
+from ._aligned import ALIGNED_CRITERIA, ALIGNED_USES, CriterionCurves, FrequencyAcrossNu, at_nu, criterion_curves
 from ._illustrations import PhaseGrid, Spectrum, gradient_spectrum, phase_grid
 from ._scaling import SCALING_QUANTITIES, ScalingSlope
 from ._boundary import BoundaryRoot
@@ -36,7 +36,8 @@ __all__ = [
     "target", "WEIGHTS", "inner_weights", "outer_weights", "ReferenceDecomposition", "reference_decomposition",
     "input_noise_expected", "input_noise_sampled", "jacobian_penalty", "weight_decay", "Problem", "Setup", "IDENTITIES",
     "IdentityCheck", "GRADIENTS", "GradientCheck", "CRITERIA", "ActivationComparison", "FigureFrequency",
-    "criterion_holds", "ALIGNED_CRITERIA", "CriterionCurves", "FrequencyAcrossNu", "at_nu", "criterion_curves",
+    "criterion_holds", "CUTS", "USES", "ALIGNED_USES",
+    "ALIGNED_CRITERIA", "CriterionCurves", "FrequencyAcrossNu", "at_nu", "criterion_curves",
     "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "SCALING_QUANTITIES", "ScalingSlope",
     "BoundaryRoot", "InterpolantResponse", "BulkTraceMC", "DriftRatio", "NoiseSpikeRatio", "s2_norm",
     "InputNoiseSpike", "WeightDecaySpectrum", "GRADIENT_NORMS", "GRADIENT_PARAMETERS", "GradientNorms", "MC_QUANTITIES",

@@ -37,39 +37,34 @@ from theory import InvalidArgument, UnknownName
 from .._arrays import check_count, draw_seeds, frozen
 from .._draws import map_draws
 from .._estimate import Estimate, seed_of
-from ._figures import CRITERIA, OUTLIER_ONE
+from ._figures import CRITERIA, USES, cuts_of
 from ._setup import Problem, Setup
 
-__all__ = ["ALIGNED_CRITERIA", "FrequencyAcrossNu", "CriterionCurves", "criterion_curves", "at_nu"]
+__all__ = ["ALIGNED_CRITERIA", "ALIGNED_USES", "FrequencyAcrossNu", "CriterionCurves", "criterion_curves", "at_nu"]
 
-ALIGNED = 1 / math.sqrt(2)
-#: sigma_2 < RANK_ONE * sigma_1: "effectively rank one" (our note, section 6 item 18).
-RANK_ONE = 0.1
-#: sigma_2 >= OUTLIER_TWO * sigma_3: a second outlier above the bulk.
-OUTLIER_TWO = 2.0
 
 
 def _norm(rank_one: np.ndarray) -> float:
     return float(np.linalg.norm(rank_one))
 
 
-def _s2_over_s1(dec, q) -> bool:
+def _s2_over_s1(dec, q, c) -> bool:
     return _norm(dec.S2) > _norm(dec.S1)
 
 
-def _q_rank_one(dec, q) -> bool:
+def _q_rank_one(dec, q, c) -> bool:
     sv = dec.singular_values
-    return bool(dec.spike_alignment[0] > ALIGNED and sv[1] < RANK_ONE * sv[0])
+    return bool(dec.spike_alignment[0] > c["aligned"] and sv[1] < c["rank_one"] * sv[0])
 
 
-def _second_q_outlier(dec, q) -> bool:
+def _second_q_outlier(dec, q, c) -> bool:
+    sv = dec.singular_values  # a second outlier: sigma_2 >= the outlier factor times sigma_3
+    return bool(sv[1] >= c["outlier"] * sv[2] and np.linalg.norm(dec.U[:, :2].T @ q) > c["aligned"])
+
+
+def _quiet_data_spike(dec, q, c) -> bool:
     sv = dec.singular_values
-    return bool(sv[1] >= OUTLIER_TWO * sv[2] and np.linalg.norm(dec.U[:, :2].T @ q) > ALIGNED)
-
-
-def _quiet_data_spike(dec, q) -> bool:
-    sv = dec.singular_values
-    return bool(_norm(dec.S2) < _norm(dec.S1) / 2 and sv[0] >= OUTLIER_ONE * sv[1])
+    return bool(_norm(dec.S2) < _norm(dec.S1) / 2 and sv[0] >= c["outlier"] * sv[1])
 
 
 ALIGNED_CRITERIA = {
@@ -81,6 +76,9 @@ ALIGNED_CRITERIA = {
                                             "sigma1 >= 2 sigma2 (one outlier)"),
 }
 _ALL = {**CRITERIA, **ALIGNED_CRITERIA}
+#: The cuts each criterion reads.
+ALIGNED_USES = {**USES, "s2_over_s1": (), "q_rank_one": ("aligned", "rank_one"),
+                "second_q_outlier": ("aligned", "outlier"), "quiet_data_spike": ("outlier",)}
 
 
 def _criterion(name: object):
@@ -121,13 +119,13 @@ def _grid(name: str, values: object) -> tuple[float, ...]:
     return grid
 
 
-def _judge(problem: Problem, nus: Sequence[float], criteria: Sequence[str]) -> np.ndarray:
+def _judge(problem: Problem, nus: Sequence[float], criteria: Sequence[str], cuts=None) -> np.ndarray:
     """holds[j, k]: criterion k on ``problem``'s draw at nus[j] (one decomposition per nu)."""
     out = np.zeros((len(nus), len(criteria)), dtype=bool)
     for j, nu in enumerate(nus):
         drawn = at_nu(problem, nu)
         dec, q = drawn.decomposition(k=3), drawn.data.q
-        out[j] = [_ALL[c][0](dec, q) for c in criteria]
+        out[j] = [_ALL[c][0](dec, q, cuts_of(cuts or {})) for c in criteria]
     return out
 
 
@@ -159,7 +157,7 @@ class FrequencyAcrossNu:
         """Whether the criterion holds at each nu of the grid on the draw of ``seed``."""
         nus = _grid("nu", values["nu"])
         problem = self.setup.problem({**values, "nu": nus[0], "seed": seed})
-        return tuple(bool(h) for h in _judge(problem, nus, (self.criterion,))[:, 0])
+        return tuple(bool(h) for h in _judge(problem, nus, (self.criterion,), values)[:, 0])
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         nus = _grid("nu", values["nu"])

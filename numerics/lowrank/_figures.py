@@ -41,10 +41,20 @@ from .._draws import map_draws
 from .._estimate import Estimate, seed_of
 from ._setup import Setup
 
-__all__ = ["CRITERIA", "FigureFrequency", "ActivationComparison", "criterion_holds"]
+__all__ = ["CRITERIA", "CUTS", "USES", "FigureFrequency", "ActivationComparison", "criterion_holds", "cuts_of"]
 
+#: The criteria's chosen cuts (pre-registered; a claim may set them through its values, see :func:`cuts_of`):
+#: |cos| above ALIGNED is "aligned", a singular value at least OUTLIER_ONE times the next is "an outlier".
 ALIGNED = 1 / math.sqrt(2)
 OUTLIER_ONE = 2.0
+#: sigma_2 < RANK_ONE * sigma_1: "effectively rank one" (our note, section 6 item 18).
+RANK_ONE = 0.1
+CUTS = {"aligned": ALIGNED, "outlier": OUTLIER_ONE, "rank_one": RANK_ONE}
+
+
+def cuts_of(values: Mapping[str, object]) -> dict[str, float]:
+    """The criteria's cuts: the claim's values where it sets them, else the defaults in :data:`CUTS`."""
+    return {k: float(values.get(k, v)) for k, v in CUTS.items()}
 
 
 def _norm(rank_one: np.ndarray) -> float:
@@ -52,25 +62,25 @@ def _norm(rank_one: np.ndarray) -> float:
     return float(np.linalg.norm(rank_one))
 
 
-def _single_residue_spike(dec, q) -> bool:
+def _single_residue_spike(dec, q, c) -> bool:
     sv = dec.singular_values
-    return bool(dec.res_alignment[0] > ALIGNED and sv[0] >= OUTLIER_ONE * sv[1] and _norm(dec.S2) < sv[1])
+    return bool(dec.res_alignment[0] > c["aligned"] and sv[0] >= c["outlier"] * sv[1] and _norm(dec.S2) < sv[1])
 
 
-def _two_spikes(dec, q) -> bool:
+def _two_spikes(dec, q, c) -> bool:
     sv, U = dec.singular_values, dec.U[:, :2]
     above = _norm(dec.S1) > sv[2] and _norm(dec.S2) > sv[2]
-    return bool(above and np.linalg.norm(U.T @ q) > ALIGNED)
+    return bool(above and np.linalg.norm(U.T @ q) > c["aligned"])
 
 
-def _residue_outlier(dec, q) -> bool:
+def _residue_outlier(dec, q, c) -> bool:
     sv = dec.singular_values
-    return bool(dec.res_alignment[0] > ALIGNED and sv[0] >= OUTLIER_ONE * sv[1])
+    return bool(dec.res_alignment[0] > c["aligned"] and sv[0] >= c["outlier"] * sv[1])
 
 
-def _spike_on_top(dec, q) -> bool:
+def _spike_on_top(dec, q, c) -> bool:
     sv = dec.singular_values
-    return bool(dec.spike_alignment[0] > ALIGNED and sv[0] >= OUTLIER_ONE * sv[1])
+    return bool(dec.spike_alignment[0] > c["aligned"] and sv[0] >= c["outlier"] * sv[1])
 
 
 CRITERIA = {
@@ -83,11 +93,16 @@ CRITERIA = {
 }
 
 
-def criterion_holds(name: str, problem) -> bool:
-    """Whether criterion ``name`` holds for one drawn :class:`Problem`."""
+#: The cuts each criterion reads (a claim declares exactly these as its thresholds).
+USES = {"single_residue_spike": ("aligned", "outlier"), "two_spikes": ("aligned",),
+        "residue_outlier": ("aligned", "outlier"), "spike_on_top": ("aligned", "outlier")}
+
+
+def criterion_holds(name: str, problem, cuts: Mapping[str, float] | None = None) -> bool:
+    """Whether criterion ``name`` holds for one drawn :class:`Problem` (``cuts``: see :func:`cuts_of`)."""
     if name not in CRITERIA:
         raise InvalidArgument("criterion", name, f"one of {', '.join(CRITERIA)}")
-    return CRITERIA[name][0](problem.decomposition(k=3), problem.data.q)
+    return CRITERIA[name][0](problem.decomposition(k=3), problem.data.q, cuts_of(cuts or {}))
 
 
 @dataclass(frozen=True)
@@ -110,7 +125,7 @@ class FigureFrequency:
 
     def holds(self, values: Mapping[str, object], seed: int) -> bool:
         """Whether the criterion holds on the draw of ``seed``."""
-        return criterion_holds(self.criterion, self.setup.problem({**values, "seed": seed}))
+        return criterion_holds(self.criterion, self.setup.problem({**values, "seed": seed}), cuts_of(values))
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         hits = sum(map_draws(partial(self.holds, values), draw_seeds(rng, n)))

@@ -120,3 +120,13 @@ def test_float_rounding_floor_keeps_constant_samples_honest():
     v = verify.check(verify.get("gauss.erf.mean_derivative.mc").with_values(s=1e-200), budget="quick")
     assert v.outcome == verify.PASS
     assert all(se > 0 for se in v.comparison.estimate.std_error)
+
+
+def test_a_declared_threshold_decides_on_the_same_draws():
+    """The stream key leaves out the claim's declared thresholds: they judge the draws, they do not make them."""
+    from verify import stream_key
+
+    claim = verify.get("lowrank.figure1.single_spike.nu0")
+    assert {"most", "aligned", "outlier"} <= set(claim.thresholds)
+    assert stream_key(claim.with_values(aligned=0.9, most=0.6), 0) == stream_key(claim, 0)
+    assert stream_key(claim.with_values(nu=0.0625), 0) != stream_key(claim, 0)

@@ -13,13 +13,15 @@ import dataclasses
 from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
+from functools import partial
+
 import numpy as np
 import pytest
 
 import theory
 import verify
 import verify.packs.lowrank._aligned_pictures as pictures
-from numerics.lowrank import (ALIGNED_CRITERIA, CRITERIA, CriterionCurves, FrequencyAcrossNu, Setup, at_nu,
+from numerics.lowrank import (ALIGNED_CRITERIA, CRITERIA, CUTS, CriterionCurves, FrequencyAcrossNu, Setup, at_nu,
                               criterion_curves)
 from verify.packs.lowrank import _aligned_claims as aligned
 
@@ -70,7 +72,7 @@ def _dec(sv, *, S1=1.0, S2=0.1, S12=0.1, res=(0.9, 0.1), q_align=(0.1, 0.1), U=N
 
 def test_criteria_say_what_their_words_say():
     q = np.array([1.0, 0.0, 0.0])
-    holds = {name: f for name, (f, _) in ALIGNED_CRITERIA.items()}
+    holds = {name: partial(_with_default_cuts, f) for name, (f, _) in ALIGNED_CRITERIA.items()}
     assert holds["s2_over_s1"](_dec([1, 0.5, 0.4], S1=1.0, S2=1.2), q)
     assert not holds["s2_over_s1"](_dec([1, 0.5, 0.4], S1=1.0, S2=0.8), q)
     assert holds["q_rank_one"](_dec([1, 0.09, 0.08], q_align=(0.8, 0.1)), q)
@@ -82,6 +84,13 @@ def test_criteria_say_what_their_words_say():
     assert holds["quiet_data_spike"](_dec([1, 0.4, 0.3], S1=1.0, S2=0.49), q)
     assert not holds["quiet_data_spike"](_dec([1, 0.4, 0.3], S1=1.0, S2=0.51), q)
     assert not holds["quiet_data_spike"](_dec([1, 0.6, 0.3], S1=1.0, S2=0.1), q)  # sigma1 < 2 sigma2
+    # the cuts are the claim's: a looser outlier factor or alignment turns the same decomposition
+    assert ALIGNED_CRITERIA["second_q_outlier"][0](_dec([1, 0.5, 0.3]), q, {**CUTS, "outlier": 1.5})
+    assert ALIGNED_CRITERIA["q_rank_one"][0](_dec([1, 0.05, 0.04], q_align=(0.7, 0.1)), q, {**CUTS, "aligned": 0.6})
+
+
+def _with_default_cuts(criterion, dec, q):
+    return criterion(dec, q, CUTS)
 
 
 def test_frequency_across_nu_is_reproducible_and_judges_each_nu():

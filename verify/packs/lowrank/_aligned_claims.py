@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from numerics.lowrank import CRITERIA, FrequencyAcrossNu, Setup, criterion_curves
+from numerics.lowrank import ALIGNED_USES, CRITERIA, FrequencyAcrossNu, Setup, criterion_curves
 from theory import COUNT, NONNEGATIVE
 from theory.lowrank import Regime
 
 from verify._claim import Claim, Kind, Parameter, Provenance
 from verify._interval import RangesOf
 
-from ._regimes import _ASSUME, NOTE, PAPER_SIZES
+from ._regimes import _ASSUME, NOTE, PAPER_SIZES, chosen
 
 __all__ = ["claims", "CAPTION_NUS", "RANGE_DRAWS", "SINGLE_DRAWS", "CURVE_SIZES", "CURVE_NUS", "CURVE_DRAWS"]
 
@@ -50,9 +50,9 @@ CURVE_DRAWS = 10
 
 
 def _most_at_each(values) -> tuple[tuple[float, float], ...]:
-    """[1/2, 1] for each nu of the claim's grid: "in most draws" at every nu."""
+    """[most, 1] (most = 1/2) for each nu of the claim's grid: "in most draws" at every nu."""
     nus = values["nu"]
-    return ((0.5, 1.0),) * (len(nus) if isinstance(nus, tuple) else 1)
+    return ((float(values["most"]), 1.0),) * (len(nus) if isinstance(nus, tuple) else 1)
 
 
 MOST_AT_EACH = RangesOf(_most_at_each, "frequency of the criterion at each nu of the grid, in most draws")
@@ -87,10 +87,12 @@ class _Curves:
 
 def _claim(id_, title, setup, criterion, nus, provenance, assumptions, illustrations=()):
     estimator = FrequencyAcrossNu(setup, criterion)
+    params, why = chosen(ALIGNED_USES[criterion])
     at = ", ".join(f"{v:g}" for v in nus)
     return Claim(id=id_, kind=Kind.INTERVAL, resolution=0.1, n_start=SINGLE_DRAWS if len(nus) == 1 else RANGE_DRAWS,
                  title=f"{title} ({setup.describe()}; criterion: {estimator.describe()}; nu = {at}) in most draws",
-                 provenance=provenance, parameters=_values(nus), prediction=MOST_AT_EACH, estimator=estimator,
+                 provenance=provenance, parameters={**_values(nus), **params}, thresholds=why,
+                 prediction=MOST_AT_EACH, estimator=estimator,
                  assumptions=_ASSUME + assumptions, illustrations=illustrations)
 
 

@@ -17,22 +17,41 @@ Every claim here is an interval claim (:mod:`verify._interval`):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from numerics.lowrank import (ActivationComparison, FigureFrequency, InputNoiseSpike, Setup,
+from numerics.lowrank import (CUTS, USES, ActivationComparison, FigureFrequency, InputNoiseSpike, Setup,
                               WeightDecaySpectrum, gradient_spectrum, phase_grid)
-from theory import COUNT, NONNEGATIVE, REAL
+from theory import COUNT, NONNEGATIVE, REAL, Interval
 from theory.lowrank import Regime
 
 from verify._claim import Claim, Kind, Parameter, Provenance
-from verify._interval import Range
+from verify._interval import Ranges
 
 NOTE = "our note low_rank_gradients.md"
 PAPER_SIZES = (750, 1000, 1250)
-#: "In most draws": a frequency in [1/2, 1]. With every draw a success, 20 draws decide it at a per-look rate
-#: of 2e-6 (0.5^20 = 1e-6), so the first look takes 24.
-MOST = Range(0.5, 1.0, "frequency of the criterion over independent draws, in most draws")
+#: "In most draws": a frequency in [most, 1], most = 1/2 (a parameter, see :func:`chosen`). With every draw a
+#: success, 20 draws decide it at a per-look rate of 2e-6 (0.5^20 = 1e-6), so the first look takes 24.
+MOST = Ranges((("most", 1.0),), "frequency of the criterion over independent draws, in most draws")
 FIGURE_DRAWS = 24
+_UNIT = Interval(0.0, 1.0)
+#: Why each chosen threshold has its value (shown by `verify show` and the reports).
+WHY = {
+    "most": "'in most draws' read as a frequency of at least 1/2, the weakest reading of 'most'; ours, fixed "
+            "with the claims (our note, sections 5.1 and 6), not the paper's",
+    "aligned": "|cos| > 1/sqrt 2 read as 'aligned': the vector has more than half its squared norm along the "
+               "direction; ours, a conventional cut fixed before the draws",
+    "outlier": "sigma_k >= 2 sigma_(k+1) read as 'an outlier': a gap of a factor two; ours, fixed before the draws",
+    "rank_one": "sigma2 < sigma1/10 read as 'effectively rank one' (our note, section 6 item 18); ours",
+}
+_DOMAINS = {"aligned": _UNIT, "outlier": Interval(1.0, math.inf), "rank_one": _UNIT}
+
+
+def chosen(uses=()) -> tuple[dict[str, Parameter], dict[str, str]]:
+    """The parameters and rationales of the thresholds a frequency claim rests on: 'most' and the criterion's cuts
+    (:data:`numerics.lowrank.USES`)."""
+    params = {"most": Parameter(0.5, _UNIT), **{k: Parameter(CUTS[k], _DOMAINS[k]) for k in uses}}
+    return params, {k: WHY[k] for k in params}
 
 
 def _paper(locator: str, note: str, trust: str = "primary") -> Provenance:
@@ -81,10 +100,11 @@ class _Phase:
 
 def _figure(id_, title, setup, criterion, nu, provenance, alpha=0.0, phase=False):
     estimator = FigureFrequency(setup, criterion)
+    params, why = chosen(USES[criterion])
     return Claim(id=id_, kind=Kind.INTERVAL, resolution=0.1, n_start=FIGURE_DRAWS,
                  title=f"{title} ({setup.describe()}; criterion: {estimator.describe()}) in most draws",
-                 provenance=provenance, parameters=_figure_values(nu, alpha), prediction=MOST,
-                 estimator=estimator, assumptions=_ASSUME,
+                 provenance=provenance, parameters={**_figure_values(nu, alpha), **params}, prediction=MOST,
+                 thresholds=why, estimator=estimator, assumptions=_ASSUME,
                  illustrations=(_Spectrum(setup),) + ((_Phase(setup),) if phase else ()))
 
 
@@ -106,7 +126,8 @@ def _figure_claims():
                 provenance=_paper("Fig. 2 caption", "caption known through a secondary quotation that looks "
                                   "verbatim ([P] via [S-low]); the smooth activations, NTK scaling, the criterion and "
                                   f"the target are ours ({NOTE} sections 3.4, 5.2, 6 item 13)", trust="secondary-low"),
-                parameters=_figure_values(0.125, 5 / 9), prediction=MOST, estimator=fig2, assumptions=_ASSUME)
+                parameters={**_figure_values(0.125, 5 / 9), **chosen()[0]}, thresholds=chosen()[1],
+                prediction=MOST, estimator=fig2, assumptions=_ASSUME)
 
 
 def _regularizer_claims():
@@ -115,7 +136,8 @@ def _regularizer_claims():
                 title="weight decay's gradient lambda W^T (rows on the sphere): every singular value lies in "
                       "lambda [|sqrt(m/d) - 1|, sqrt(m/d) + 1] widened by the relative slack d^(-1/2), in most draws",
                 provenance=_derived(f"Bai-Yin edges; {NOTE} section 4 item 1 and 6 item 20"),
-                parameters={"d": Parameter(1000, COUNT), "m": Parameter(1250, COUNT)}, prediction=MOST,
+                parameters={"d": Parameter(1000, COUNT), "m": Parameter(1250, COUNT), **chosen()[0]},
+                thresholds=chosen()[1], prediction=MOST,
                 estimator=WeightDecaySpectrum(), assumptions=("rows of W i.i.d. uniform on the unit sphere",))
     yield Claim(id="lowrank.regularizer_effect.input_noise_relu", kind=Kind.INTERVAL, resolution=0.1,
                 n_start=FIGURE_DRAWS,
@@ -123,8 +145,9 @@ def _regularizer_claims():
                       "||S2||/|rbar| (E sigma''(sZ) = 1/(s sqrt(2 pi)) falls as s^2 grows by tau^2), on the same "
                       "draw, in most draws (NTK, nu = 3/8, E[y] = 2)",
                 provenance=_derived(f"{NOTE} section 4 item 2 and 6 item 20"),
-                parameters=_figure_values(0.375, 0.0, tau=(1.0, NONNEGATIVE), target_mean=(2.0, REAL)),
-                prediction=MOST, estimator=InputNoiseSpike(Setup("relu", "sphere")), assumptions=_ASSUME)
+                parameters={**_figure_values(0.375, 0.0, tau=(1.0, NONNEGATIVE), target_mean=(2.0, REAL)),
+                            **chosen()[0]}, thresholds=chosen()[1], prediction=MOST,
+                estimator=InputNoiseSpike(Setup("relu", "sphere")), assumptions=_ASSUME)
 
 
 def claims() -> tuple:
