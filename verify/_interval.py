@@ -45,6 +45,16 @@ def check_ranges(predicted: object) -> tuple[tuple[float, float], ...]:
     return ranges
 
 
+def misses(ranges, lower, upper) -> bool:
+    """Some interval [lower, upper] misses its range entirely."""
+    return any(u < lo or low > hi for (lo, hi), low, u in zip(ranges, lower, upper))
+
+
+def inside(ranges, lower, upper) -> bool:
+    """Every interval [lower, upper] lies inside its range."""
+    return all(lo <= low and u <= hi for (lo, hi), low, u in zip(ranges, lower, upper))
+
+
 @dataclass(frozen=True)
 class IntervalComparison:
     """One look at an interval claim: per component, the confidence interval [lower, upper] against the range."""
@@ -61,14 +71,12 @@ class IntervalComparison:
     @property
     def significant(self) -> bool:
         """Some component's interval misses its range entirely."""
-        ends = zip(self.predicted, self.lower, self.upper)
-        return not self.degenerate and any(u < lo or l_ > hi for (lo, hi), l_, u in ends)
+        return not self.degenerate and misses(self.predicted, self.lower, self.upper)
 
     @property
     def resolved(self) -> bool:
         """Every component's interval lies inside its range."""
-        ends = zip(self.predicted, self.lower, self.upper)
-        return not self.degenerate and all(lo <= l_ and u <= hi for (lo, hi), l_, u in ends)
+        return not self.degenerate and inside(self.predicted, self.lower, self.upper)
 
     @property
     def discrepancy(self) -> tuple[float, ...]:

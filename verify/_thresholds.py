@@ -23,7 +23,7 @@ import numpy as np
 from theory import InvalidArgument
 
 from ._claim import Claim
-from ._interval import check_ranges
+from ._interval import check_ranges, inside, misses
 from ._verdict import FAIL, INCONCLUSIVE, PASS
 
 __all__ = ["sweep", "threshold_records", "SWEEP_POINTS"]
@@ -45,9 +45,9 @@ def _grid(claim: Claim, name: str, points: int) -> np.ndarray:
 
 
 def _decide(ranges, lower, upper) -> str:
-    if any(u < lo or low > hi for (lo, hi), low, u in zip(ranges, lower, upper)):
-        return FAIL
-    return PASS if all(lo <= low and u <= hi for (lo, hi), low, u in zip(ranges, lower, upper)) else INCONCLUSIVE
+    """The engine's rule for one look (:class:`IntervalComparison`): FAIL when an interval misses its range, PASS when
+    all lie inside, else undecided (INCONCLUSIVE at the last look, which the recorded one is)."""
+    return FAIL if misses(ranges, lower, upper) else PASS if inside(ranges, lower, upper) else INCONCLUSIVE
 
 
 def sweep(claim: Claim, name: str, lower, upper, *, points: int = SWEEP_POINTS) -> list[tuple[float, str]]:

@@ -11,10 +11,10 @@ from ._noise_hessian import (DeviationExponent, DeviationTable, IsotropicLoss, N
                              isotropic_loss_statistics)
 from ._lyapunov import (BottleneckHessian, CurrentCheck, IsotropyCheck, LyapunovRoutes, SecondLayerCheck,
                         TraceIdentityCheck, random_pair, second_layer_picture)
-from ._bottleneck import BottleneckNoiseMC, BottleneckNoisePrediction
+from ._bottleneck import BottleneckNoiseMC
 from ._second_layer import (SecondLayerExponentPrediction, SecondLayerSGD, coupling_exponents, log_slope,
                             second_layer_directions)
-from ._single_layer import KappaBand, SimulatedAnisotropy, SimulatedNoiseGap, simulate_single_layer
+from ._single_layer import SimulatedAnisotropy, SimulatedNoiseGap, simulate_single_layer
 from ._stationary import (ConservationIdentity, ConservedDriftMC, Extrapolated, FiniteDataStationary,
                           FiniteDataStationaryMC, OnlineStationaryMC, TwoLayerRangeMC, finite_dataset,
                           two_layer_problem)
@@ -28,5 +28,5 @@ __all__ = [
     "ConservedDriftMC", "Extrapolated", "FiniteDataStationary", "FiniteDataStationaryMC", "OnlineStationaryMC",
     "TwoLayerRangeMC", "finite_dataset", "two_layer_problem", "SecondLayerExponentPrediction", "SecondLayerSGD",
     "coupling_exponents", "log_slope", "second_layer_directions", "SimulatedAnisotropy", "SimulatedNoiseGap",
-    "KappaBand", "simulate_single_layer", "DeviationTable", "BottleneckNoiseMC", "BottleneckNoisePrediction"
+    "simulate_single_layer", "DeviationTable", "BottleneckNoiseMC"
 ]

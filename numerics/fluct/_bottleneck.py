@@ -14,11 +14,11 @@ from typing import ClassVar, Mapping
 
 import numpy as np
 
-from theory.fluct import bottleneck_block, bottleneck_problem
+from theory.fluct import bottleneck_problem
 
 from .._estimate import Estimate, seed_of
 
-__all__ = ["BottleneckNoiseMC", "BottleneckNoisePrediction"]
+__all__ = ["BottleneckNoiseMC"]
 
 #: Samples per chunk (memory stays below ~50 MB).
 CHUNK = 1 << 16
@@ -27,22 +27,6 @@ CHUNK = 1 << 16
 def _problem(values: Mapping[str, object]):
     t = tuple(float(v) for v in np.atleast_1d(values["teacher"]))
     return bottleneck_problem(t, int(values["O"]), int(values["N"]), int(values["K"]))
-
-
-@dataclass(frozen=True)
-class BottleneckNoisePrediction:
-    """Prediction (derived, note 3.7): per block pair, (C_aa, C_bb, C_ab) = ((tau^2 + sigma2) s, sigma2 s, 0) / B,
-    from :func:`theory.fluct.bottleneck_block` (exact, SymPy)."""
-
-    def __call__(self, values: Mapping[str, object], *, dps: int = 30) -> tuple:
-        out = []
-        for pair in _problem(values).pairs:
-            C = bottleneck_block(pair.s, pair.tau, float(values["sigma2"]), int(values["batch"]), 1).C
-            out += [C[0, 0], C[1, 1], C[0, 1]]
-        return tuple(float(c) for c in out)
-
-    def expression(self, values=None) -> str:
-        return "C_block = (1/B) diag((tau_j^2 + sigma2) s_i, sigma2 s_i) for each pair (u_j e_i^T, e_i r_j^T)"
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,7 @@ from .._chain_stats import ChainMoments, chain_statistic
 from .._estimate import Estimate, seed_of
 from ._noise_hessian import design, isotropic_loss_statistics
 
-__all__ = ["SingleLayerRun", "simulate_single_layer", "SimulatedNoiseGap", "SimulatedAnisotropy", "noise_gap",
-           "KappaBand"]
+__all__ = ["SingleLayerRun", "simulate_single_layer", "SimulatedNoiseGap", "SimulatedAnisotropy", "noise_gap"]
 
 #: Records are accumulated in blocks of this many (one batched matmul each).
 _BLOCK = 16
@@ -191,21 +190,6 @@ class SimulatedNoiseGap:
         value, se = stat.value[pick] * scale, stat.std_error[pick] * scale
         return Estimate(tuple(value.tolist()), std_error=tuple(se.tolist()), n_samples=int(n), dof=stat.dof,
                         seed=seed_of(rng), method=method)
-
-
-@dataclass(frozen=True)
-class KappaBand:
-    """Prediction (derived, note 3.2): kappa B / sigma2 = 1 - N/M in the well-sampled approximation p_mu ~ N/M,
-    as the band (1 - N/M)(1 -+ ``kappa_tol``) (a threshold parameter of the claim), M = round(ratio N)."""
-
-    def __call__(self, values: Mapping[str, object], *, dps: int = 30) -> tuple:
-        n = int(values["N"])
-        centre = 1 - n / int(round(float(values["ratio"]) * n))
-        tol = float(values["kappa_tol"])
-        return ((centre * (1 - tol), centre * (1 + tol)),)
-
-    def expression(self, values=None) -> str:
-        return "kappa B / sigma2 = 1 - N/M, within a relative kappa_tol"
 
 
 def _method(run: SingleLayerRun, n: int, what: str, groups: int) -> str:

@@ -16,10 +16,12 @@ from ._stationary import (MAX_FINITE_DATA_N, Expansion, OnlineStationaryExpr, br
 from ._two_layer import (BalancedMinimum, Block, BottleneckPair, BottleneckProblem, LayerBlock, LayerVariances,
                          balanced_minimum, bottleneck_block, bottleneck_problem, conserved, ivfr_exponent,
                          jacobian, layer_variances, population_loss, range_projector, second_layer_block)
-from ._predictions import (Constant, DriftPrediction, GradientNoisePrediction, IvfrExponent,
+from ._predictions import (BottleneckNoisePrediction, Constant, DriftPrediction, GradientNoisePrediction, IvfrExponent,
+                           KappaBand,
                            OnlineStationaryPrediction, correlated_covariance)
 
 __all__ = [
+    "BottleneckNoisePrediction", "KappaBand",
     "Deviation", "GradientNoise", "LeastSquares", "empirical_noise", "gaussian_fourth_moment", "gradient_noise",
     "isserlis_fourth_moment", "label_averaged_noise", "least_squares", "minibatch_factor", "minibatch_noise",
     "noise_hessian_deviation", "IsotropicSolution", "commutator", "excess_loss", "isotropic_solution", "lyapunov",

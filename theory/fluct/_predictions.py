@@ -15,9 +15,10 @@ import numpy as np
 
 from .._errors import InvalidArgument
 from ._ivfr import IVFR_CASES
+from ._two_layer import bottleneck_block, bottleneck_problem
 
 __all__ = ["correlated_covariance", "GradientNoisePrediction", "IvfrExponent", "Constant", "OnlineStationaryPrediction",
-           "DriftPrediction"]
+           "DriftPrediction", "KappaBand", "BottleneckNoisePrediction"]
 
 
 def correlated_covariance(lam, rho) -> np.ndarray:
@@ -132,3 +133,35 @@ class DriftPrediction:
 
     def expression(self, values=None) -> str:
         return "lim E[Q_(k+1) - Q_k] / eta^2 = (sigma2 / B) (O W1 W1^T - N W2^T W2)"
+
+
+@dataclass(frozen=True)
+class KappaBand:
+    """Prediction (derived, note 3.2): kappa B / sigma2 = 1 - N/M in the well-sampled approximation p_mu ~ N/M,
+    as the band (1 - N/M)(1 -+ ``kappa_tol``) (a threshold parameter of the claim), M = round(ratio N)."""
+
+    def __call__(self, values: Mapping[str, object], *, dps: int = 30) -> tuple:
+        n = int(values["N"])
+        centre = 1 - n / int(round(float(values["ratio"]) * n))
+        tol = float(values["kappa_tol"])
+        return ((centre * (1 - tol), centre * (1 + tol)),)
+
+    def expression(self, values=None) -> str:
+        return "kappa B / sigma2 = 1 - N/M, within a relative kappa_tol"
+
+
+@dataclass(frozen=True)
+class BottleneckNoisePrediction:
+    """Prediction (derived, note 3.7): per block pair, (C_aa, C_bb, C_ab) = ((tau^2 + sigma2) s, sigma2 s, 0) / B,
+    from :func:`theory.fluct.bottleneck_block` (exact, SymPy)."""
+
+    def __call__(self, values: Mapping[str, object], *, dps: int = 30) -> tuple:
+        out = []
+        t = tuple(float(v) for v in np.atleast_1d(values["teacher"]))
+        for pair in bottleneck_problem(t, int(values["O"]), int(values["N"]), int(values["K"])).pairs:
+            C = bottleneck_block(pair.s, pair.tau, float(values["sigma2"]), int(values["batch"]), 1).C
+            out += [C[0, 0], C[1, 1], C[0, 1]]
+        return tuple(float(c) for c in out)
+
+    def expression(self, values=None) -> str:
+        return "C_block = (1/B) diag((tau_j^2 + sigma2) s_i, sigma2 s_i) for each pair (u_j e_i^T, e_i r_j^T)"

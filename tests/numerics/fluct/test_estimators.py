@@ -192,7 +192,7 @@ def test_deviation_table_is_one_where_the_table_is_its_own_mean_and_refuses_a_wr
 
 
 def test_kappa_band_is_centred_on_the_excess_sample_fraction():
-    from numerics.fluct import KappaBand
+    from theory.fluct import KappaBand
 
     ((lo, hi),) = KappaBand()({"N": 100, "ratio": 1.05, "kappa_tol": 0.1})
     assert (lo + hi) / 2 == pytest.approx(5 / 105) and hi / lo == pytest.approx(1.1 / 0.9)
@@ -210,7 +210,8 @@ def test_simulated_noise_level_matches_the_label_averaged_closed_form():
 
 
 def test_bottleneck_noise_mc_agrees_with_the_block_formula():
-    from numerics.fluct import BottleneckNoiseMC, BottleneckNoisePrediction
+    from numerics.fluct import BottleneckNoiseMC
+    from theory.fluct import BottleneckNoisePrediction
 
     values = {"teacher": (2.0, 1.5, 0.8, 0.4), "O": 4, "N": 5, "K": 2, "sigma2": 0.09, "batch": 2}
     predicted = BottleneckNoisePrediction()(values)

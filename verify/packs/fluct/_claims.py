@@ -28,10 +28,10 @@ import math
 
 from numerics.fluct import (DeviationExponent, FourthMomentExact, GradientNoiseMC, IsotropicLoss, IvfrFitMC,
                             MinibatchEnumeration, MinibatchPrediction, SimulatedAnisotropy, SimulatedNoiseGap,
-                            DeviationTable, KappaBand)
+                            DeviationTable)
 from numerics import ExactIdentity
 from theory import COUNT, INDEX, POSITIVE, REAL, Interval
-from theory.fluct import GradientNoisePrediction, IvfrExponent
+from theory.fluct import GradientNoisePrediction, IvfrExponent, KappaBand
 
 from verify._claim import Claim, Kind, Parameter
 from verify._interval import Ranges

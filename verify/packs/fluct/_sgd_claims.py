@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import math
 
-from numerics.fluct import (BottleneckHessian, BottleneckNoiseMC, BottleneckNoisePrediction, ConservationIdentity,
+from numerics.fluct import (BottleneckHessian, BottleneckNoiseMC, ConservationIdentity,
                             ConservedDriftMC, CurrentCheck, Extrapolated,
                             FiniteDataStationary, FiniteDataStationaryMC, IsotropyCheck, LyapunovRoutes,
                             OnlineStationaryMC, SecondLayerCheck, SecondLayerExponentPrediction, SecondLayerSGD,
                             TraceIdentityCheck, TwoLayerRangeMC, second_layer_picture)
 from numerics import ExactIdentity
 from theory import COUNT, INDEX, POSITIVE, REAL, Interval
-from theory.fluct import Constant, DriftPrediction, OnlineStationaryPrediction
+from theory.fluct import BottleneckNoisePrediction, Constant, DriftPrediction, OnlineStationaryPrediction
 
 from verify._claim import Claim, Kind, Parameter
 from verify._interval import Ranges
