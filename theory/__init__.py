@@ -16,7 +16,7 @@ from ._coefficients import HermiteCoefficients, HermiteExpansion, hermite_coeffi
 from ._domain import COUNT, INDEX, NONNEGATIVE, POSITIVE, REAL, UNIT, Interval
 from ._dual_kernel import SERIES_ORDER, DualKernel, KernelValue, dual_kernel, dual_kernel_expr, hermite_series, rho
 from ._hermite_quad import hermite_quadrature
-from ._errors import InvalidArgument, NoConvergence, UnknownName, VerifierError
+from ._errors import InvalidArgument, NoConvergence, ResourceLimit, UnknownName, VerifierError
 from ._evaluate import GUARD_DIGITS, evaluate, evaluate_with_error
 from ._gaussian import (PARAMETER_SYMBOLS, QUANTITIES, GaussianMoment, gaussian_integrand, gaussian_moment,
                         gaussian_moment_value, s)
@@ -33,7 +33,8 @@ __all__ = [
     "HermiteExpansion", "hermite_coefficients", "hermite_quadrature", "hermite_series", "hermite_expansion",
     "hermite_coefficient_expr", "SERIES_ORDER", "DualKernel", "KernelValue", "dual_kernel", "dual_kernel_expr", "rho",
     "Interval", "COUNT", "INDEX", "NONNEGATIVE", "POSITIVE", "REAL", "UNIT", "VerifierError", "InvalidArgument",
-    "UnknownName", "NoConvergence", "evaluate", "evaluate_with_error", "GUARD_DIGITS", "PARAMETER_SYMBOLS",
+    "UnknownName", "NoConvergence", "ResourceLimit", "evaluate", "evaluate_with_error", "GUARD_DIGITS",
+    "PARAMETER_SYMBOLS",
     "QUANTITIES", "GaussianMoment", "gaussian_integrand", "gaussian_moment", "gaussian_moment_value", "s",
     "split_parameters", "derivative_function", "moment_function", "CONSTANTS", "FUNCTIONS", "Formula", "FormulaError",
     "parse_formula", "FormulaPrediction", "FormulaRange", "components"

@@ -9,7 +9,7 @@ Messages speak with one voice: what was wrong, the value received, what is allow
 
 from __future__ import annotations
 
-__all__ = ["VerifierError", "InvalidArgument", "UnknownName", "NoConvergence"]
+__all__ = ["VerifierError", "InvalidArgument", "UnknownName", "NoConvergence", "ResourceLimit"]
 
 
 class VerifierError(Exception):
@@ -58,3 +58,19 @@ class UnknownName(VerifierError, KeyError):
 
 class NoConvergence(VerifierError, ArithmeticError):
     """A numerical method could not reach the requested accuracy."""
+
+
+class ResourceLimit(VerifierError, MemoryError):
+    """A computation would exceed a resource bound the project sets (memory, work): its claim is INCONCLUSIVE,
+    with this message as the reason, never FAIL (the evidence was not gathered, it did not disagree).
+
+    >>> str(ResourceLimit("a look of 2**40 samples", "needs 8 TiB", "at most 1 GiB per call"))
+    'a look of 2**40 samples needs 8 TiB, over the bound of at most 1 GiB per call'
+    """
+
+    def __init__(self, what: str, needs: str, bound: str):
+        self.what, self.needs, self.bound = what, needs, bound
+        super().__init__(f"{what} {needs}, over the bound of {bound}")
+
+    def __reduce__(self):
+        return type(self), (self.what, self.needs, self.bound)

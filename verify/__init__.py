@@ -21,6 +21,7 @@ _EXPORTS = {
     "NoConvergence": "theory",
     "UnknownName": "theory",
     "VerifierError": "theory",
+    "ResourceLimit": "theory",
     "BUDGETS": "._budget",
     "Budget": "._budget",
     "budget": "._budget",
