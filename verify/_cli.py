@@ -2,19 +2,19 @@
 
 Exit status: 0 when nothing FAILed, 1 when a claim FAILed, 2 for a usage error
 (one line on stderr, never a traceback; an unexpected internal error is one
-line too, with status 1), 130 when interrupted, 141 when the reader of stdout
-closed the pipe (the report of
-what was decided is still written).
+line too, with status 1), 130 when interrupted (Ctrl-C), 143 when terminated (SIGTERM), 129 on a closed
+terminal (SIGHUP): what was decided is still reported; 141 when the reader of stdout
+closed the pipe (the report of what was decided is still written); 74 when the report could not be
+written (a full disk: the previous report in the directory is left whole, and the results are printed).
+A report directory is written by one run at a time: a second is refused (status 2).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import signal
 import sys
-import threading
 from typing import Sequence
 
 from theory import InvalidArgument, VerifierError
@@ -33,7 +33,8 @@ from ._progress import RunProgress
 from ._protocols import maps_draws
 from ._run import run
 from ._session import Session, preload_modules
-from .report import prepare_directory, write_report
+from ._signals import as_interrupt, exit_status, held
+from .report import ReportNotWritten, prepare_directory, recover, report_lock, write_report
 
 __all__ = ["main"]
 
@@ -178,7 +179,35 @@ def _run(args: argparse.Namespace) -> int:
         raise InvalidArgument("--scheduler", args.scheduler, "given only with --executor dask")
     claims = _apply(select(args.match, _pool(args.claims_file)), args.set)
     sources = [claims_file_record(path) for path in args.claims_file]  # hashed when read, not when reported
-    prepare_directory(args.report)
+    with report_lock(prepare_directory(args.report)) as out:  # one run at a time writes there
+        recover(out)
+        result, first = _checked(claims, args)
+        with held(deliver=False, notice=_finishing) as late:  # the report is written whole, or not at all
+            try:
+                paths, failure = write_report(result, out, claims_files=sources), None
+            except ReportNotWritten as exc:
+                paths, failure = None, exc
+    _print_table(result, paths)
+    if failure is not None:
+        print(f"verify: error: {failure}", file=sys.stderr)
+        return EXIT_REPORT_NOT_WRITTEN
+    if result.interrupted:
+        print(f"interrupted after {len(result.verdicts)} of {result.selected} claims; "
+              f"`--resume` continues it", file=sys.stderr)
+    stopped = first or late
+    if stopped:
+        return exit_status(stopped[0])
+    return 1 if result.failed else 0
+
+
+#: exit status when the run's report could not be written (sysexits' EX_IOERR); the previous one stays whole
+EXIT_REPORT_NOT_WRITTEN = 74
+
+
+def _checked(claims: tuple[Claim, ...], args: argparse.Namespace):
+    """Check ``claims`` as ``args`` say, recording each verdict in the directory's store; returns the run's
+    result and the signal that stopped it (empty if none)."""
+    first: list[int] = []
     with Session(args.report, resume=args.resume, cache=args.cache) as session:
         decided = session.decided(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate)
         jobs = args.jobs or default_jobs()
@@ -193,7 +222,7 @@ def _run(args: argparse.Namespace) -> int:
             session.begin()
             for verdict in decided.values():
                 progress.verdict(verdict)
-            with _terminated_as_interrupt():
+            with as_interrupt(first):
                 result = run(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate,
                              progress=progress.look, on_verdict=session.recorder(progress.verdict),
                              executor=executor, claim_timeout=args.claim_timeout, decided=decided,
@@ -202,7 +231,15 @@ def _run(args: argparse.Namespace) -> int:
             progress.close()
             if executor is not None:
                 executor.close()
-    paths = write_report(result, args.report, claims_files=sources)
+    return result, first
+
+
+def _finishing(signum: int) -> None:
+    sys.stderr.write(f"verify: {signal.Signals(signum).name} received while the report is written; "
+                     f"it is finished first\n")
+
+
+def _print_table(result, paths) -> None:
     width = max(len(v.claim.id) for v in result.verdicts) if result.verdicts else 10
     print(f"{'claim':{width}s}  {'outcome':12s}  {'min.detect':>10s}  {'resolution':>10s}")
     for v in result.verdicts:
@@ -211,37 +248,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{v.claim.id:{width}s}  {v.outcome:12s}  {mdd:>10s}  {v.claim.resolution:>10.3g}{note}")
     counts = ", ".join(f"{n} {o}" for o, n in result.counts().items())
     taken = "".join(f", {n} {what}" for n, what in ((result.resumed, "resumed"), (result.reused, "reused")) if n)
+    where = f"report: {paths['markdown']}" if paths else "no new report written"
     print(f"{counts} in {result.seconds:.1f} s (seed {result.seed}, budget {result.budget}, {result.executor}"
-          f"{taken}); report: {paths['markdown']}")
-    if result.interrupted:
-        print(f"interrupted after {len(result.verdicts)} of {result.selected} claims; "
-              f"`--resume` continues it", file=sys.stderr)
-        return 143 if _TERMINATED.is_set() else 130
-    return 1 if result.failed else 0
-
-
-_TERMINATED = threading.Event()
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised in the main thread like Ctrl-C, so the run stops the same orderly way."""
-
-
-@contextlib.contextmanager
-def _terminated_as_interrupt():
-    def handler(signum, frame):
-        _TERMINATED.set()
-        raise _Terminated()
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+          f"{taken}); {where}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -259,6 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VerifierError as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before or after the claims (their own interrupt is the run's): quietly
+        print("verify: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader went away (`... | head`): stop quietly, as shells expect
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141

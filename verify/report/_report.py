@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -20,6 +21,7 @@ import mpmath
 
 from theory import InvalidArgument
 
+from ._commit import ReportNotWritten, recover, report_lock, write_set
 from ._environment import environment, machine_text
 from ._html_plots import record_png
 from .._interval import IntervalComparison, allowance_sensitivity
@@ -288,6 +290,8 @@ def _plot(result: RunResult, path: Path) -> bool:
 
 def prepare_directory(directory: str | Path) -> Path:
     """Create ``directory`` and check it is writable, before any work is done."""
+    if not isinstance(directory, (str, Path)) or str(directory) == "":
+        raise InvalidArgument("--report", directory, "a directory path (not empty)")
     out = Path(directory)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -301,21 +305,28 @@ def prepare_directory(directory: str | Path) -> Path:
 
 def write_report(result: RunResult, directory: str | Path, *,
                  claims_files: Sequence[Mapping[str, str]] = ()) -> dict[str, Path]:
-    """Write every report of ``result`` into ``directory``; returns the paths by format.
+    """Write every report of ``result`` into ``directory``, as one set; returns the paths by format.
 
     Keys: ``json`` (report.json), ``markdown`` (report.md), ``html`` (report.html, one
     self-contained file), ``junit`` (junit.xml), ``summary`` (summary.md, for a CI job
-    summary) and ``plot`` (discrepancies.png, when some claim got a look).
+    summary) and ``plot`` (discrepancies.png, when some claim got a look); ``manifest.json`` names the run
+    and each file's SHA-256. The set replaces the directory's previous one whole (:mod:`verify.report._commit`):
+    if it cannot be written, :class:`ReportNotWritten` says so and the previous set is left as it was. A
+    directory another process is writing is :class:`ReportBusy`.
     """
     out = prepare_directory(directory)
-    try:
-        return _write(result, out, claims_files)
-    except OSError as exc:
-        raise InvalidArgument("--report", str(directory), f"a writable directory ({exc.strerror or exc})") from None
+    run_id = uuid.uuid4().hex
+    with report_lock(out) as locked:
+        recover(locked)
+        try:
+            return write_set(locked, run_id, lambda staging: _write(result, staging, claims_files, run_id))
+        except OSError as exc:
+            raise ReportNotWritten(str(directory), exc.strerror or str(exc)) from None
 
 
-def _write(result: RunResult, out: Path, claims_files: Sequence[Mapping[str, str]]) -> dict[str, Path]:
+def _write(result: RunResult, out: Path, claims_files: Sequence[Mapping[str, str]], run_id: str) -> dict[str, Path]:
     data = report_dict(result, claims_files=claims_files)
+    data["run"]["id"] = run_id
     paths = {"json": out / "report.json", "markdown": out / "report.md"}
     paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
     plot = out / "discrepancies.png"
