@@ -11,6 +11,7 @@ false-fail rates, machine, start time and duration.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import uuid
@@ -232,21 +233,26 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
     for c in data["claims"]:
         error = c["std_error"] or c["bound"]
         lines += [f"### `{c['id']}`: {c['outcome']}", "",
-                  " ".join(c["title"].split()), "",  # one line, whatever the title
-                  f"- provenance: {c['provenance']['text']}",
+                  _plain(c["title"]), "",  # one line, whatever the title
+                  f"- provenance: {_plain(c['provenance']['text'])}",
                   f"- parameters: {c['parameters']}; formula: `{c['formula']}`",
                   f"- predicted: {c['predicted']}",
                   *([f"- {sensitivity_text(c['sensitivity'])}"] if c.get("sensitivity") else []),
                   *[f"- {threshold_text(r)}" for r in c.get("thresholds") or ()],
                   f"- independence of the estimate: {c.get('independence') or 'not declared'}",
                   f"- estimate: {c['estimate']} ({'std. error' if c['std_error'] else 'bound'} {error}); {c['method']}",
-                  f"- {c['reason']}"
+                  f"- {_plain(c['reason'])}"
                   + (f"; about {c['samples_needed']} samples would resolve it" if c["samples_needed"] else ""),
                   f"- seed {c['seed']} (stream {c['stream']}), {c['n_samples'] or 'no'} samples, dps {c['dps']}, "
                   f"false-fail rate {c['false_fail_rate']:.3g} allotted, {c['alpha_spent']:.3g} spent",
                   *([_reused_text(c["reused"])] if c.get("reused") else []), ""]
         lines += [f"![{c['id']}]({name})" for name in c.get("pictures", [])] + ([""] if c.get("pictures") else [])
     return "\n".join(lines) + "\n"
+
+
+def _plain(text: str) -> str:
+    """``text`` on one line, with its markup shown as text (a title may hold ``<b>``; report.md is rendered)."""
+    return html.escape(" ".join(str(text).split()), quote=False)
 
 
 def _reused_text(reused: dict) -> str:

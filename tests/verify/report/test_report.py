@@ -93,3 +93,25 @@ def test_a_threshold_sweep_leaves_out_values_where_the_ranges_cross():
     assert [o for _, o in points] == ["PASS", "PASS", "PASS", "PASS", "INCONCLUSIVE", "FAIL"]
     record, = threshold_records(claim, (0.35,), (0.45,))
     assert threshold_text(record).endswith("PASS for 0..0.325, INCONCLUSIVE for 0.35..0.45, FAIL for 0.475..0.5")
+
+
+def test_a_title_with_markup_is_shown_as_text_in_markdown(tmp_path):
+    """Issue 22 (minor): report.md is rendered, so a title's raw HTML would be live there."""
+    claim = dataclasses.replace(statistical(), title="mean <script>alert(1)</script> & <b>bold</b>")
+    text = verify.write_report(verify.run([claim], seed=0), tmp_path)["markdown"].read_text()
+    assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in text
+
+
+def test_an_interrupted_report_states_the_rate_each_claim_was_allotted(tmp_path):
+    """Issue 22, case 9: the per-claim rate is the run's rate over all the selected claims that spend it, not
+    over those decided before the interrupt."""
+    claims = [statistical(id=f"synthetic.s{k}") for k in range(4)]
+
+    def stop(verdict):
+        raise KeyboardInterrupt
+
+    result = verify.run(claims, seed=0, on_verdict=stop)
+    assert result.interrupted and len(result.verdicts) == 1
+    data = json.loads(verify.write_report(result, tmp_path)["json"].read_text())
+    assert data["run"]["false_fail_rate_per_claim"] == 1e-3 / 4 == data["claims"][0]["false_fail_rate"]
+    assert "(0.00025 per statistical claim)" in (tmp_path / "report.md").read_text()
