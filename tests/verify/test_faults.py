@@ -211,12 +211,15 @@ def _signal_on_first_verdict(monkeypatch, signum):
     monkeypatch.setattr(_progress.RunProgress, "verdict", verdict)
 
 
-@pytest.mark.parametrize("signum,status", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
-def test_a_stop_signal_during_the_claims_reports_what_was_decided(tmp_path, monkeypatch, capsys, signum, status):
-    """Case 5: SIGTERM (and SIGHUP) stop the run like Ctrl-C: the decided verdicts are reported, whole."""
+@pytest.mark.parametrize("signum,status,jobs", [(signal.SIGTERM, 143, "1"), (signal.SIGHUP, 129, "2"),
+                                                (signal.SIGINT, 130, "1")])
+def test_a_stop_signal_during_the_claims_reports_what_was_decided(tmp_path, monkeypatch, capsys, signum, status,
+                                                                  jobs):
+    """Case 5: SIGTERM (and SIGHUP) stop the run like Ctrl-C: the decided verdicts are reported, whole (with
+    worker processes too, where the signal is held while the main thread waits on them)."""
     out = tmp_path / "report"
     _signal_on_first_verdict(monkeypatch, signum)
-    assert main(_run_args(out)) == status
+    assert main([*_run_args(out), "--jobs", jobs]) == status
     data = json.loads((out / "report.json").read_text())
     assert data["run"]["interrupted"] and 1 <= len(data["claims"]) < 3
     _whole(out, {data["run"]["id"]})
