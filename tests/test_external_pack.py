@@ -46,7 +46,7 @@ def _install(tmp_path):
 
 def _listed_ids(result):
     assert result.returncode == 0, result.stdout + result.stderr
-    return [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
+    return [record["id"] for record in json.loads(result.stdout)]
 
 
 def test_external_pack_is_listed_and_its_claim_passes(tmp_path):
@@ -54,12 +54,13 @@ def test_external_pack_is_listed_and_its_claim_passes(tmp_path):
     work = tmp_path / "work"  # the subprocesses' working directory: nothing is written into the checkout
     work.mkdir()
 
-    builtin = _listed_ids(_python(["-m", "verify", "list"], cwd=work, env=_env()))
+    builtin = _listed_ids(_python(["-m", "verify", "list", "--json"], cwd=work, env=_env()))
     assert builtin and CLAIM_ID not in builtin
-    listed = _listed_ids(_python(["-m", "verify", "list"], cwd=work, env=_env(site)))
+    listed = _listed_ids(_python(["-m", "verify", "list", "--json"], cwd=work, env=_env(site)))
     assert CLAIM_ID in listed
     assert sorted(listed) == sorted([*builtin, CLAIM_ID])  # the built-in claims all still appear
-    assert _listed_ids(_python(["-m", "verify", "list", "--match", "example"], cwd=work, env=_env(site))) == [CLAIM_ID]
+    matched = _python(["-m", "verify", "list", "--json", "--match", "example"], cwd=work, env=_env(site))
+    assert _listed_ids(matched) == [CLAIM_ID]
 
     report = tmp_path / "report"
     run = _python(["-m", "verify", "run", "--match", "example", "--jobs", "1", "--report", str(report), "--quiet"],

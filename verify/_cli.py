@@ -23,6 +23,7 @@ from ._budget import BUDGETS
 from ._check import DEFAULT_FALSE_FAIL_RATE
 from ._claim import Claim
 from ._claims_file import claims_file_record, load_claims
+from ._cli_list import add_filters, colour, filtered, list_json, list_text, paint
 from ._derive_check import add_check_arguments, run_derivation
 from ._diff import add_arguments as add_diff_arguments
 from ._diff import run_diff
@@ -80,9 +81,12 @@ _FILE_HELP = "user-defined claims in TOML (repeatable; format: README, 'Your own
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m verify", description="Verify closed-form claims against numerics.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     listing = sub.add_parser("list", help="list the claims, their kind and provenance")
     listing.add_argument("--match", metavar="PATTERN", help="glob over claim ids, or an id prefix")
+    listing.add_argument("--json", action="store_true", help="a JSON array of the claims instead of a table")
+    add_filters(listing)
     show = sub.add_parser("show", help="show one claim in full")
     show.add_argument("claim_id")
     for p in (listing, show):
@@ -96,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"false-fail rate of the whole run (default {DEFAULT_FALSE_FAIL_RATE:g})")
     r.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter of every selected claim that has it (checked against its domain)")
-    r.add_argument("--quiet", action="store_true", help="no live progress")
+    add_filters(r)
+    r.add_argument("--quiet", action="store_true", help="no live progress; of the results, only the counts and the "
+                   "claims that did not PASS")
     r.add_argument("--claims-file", metavar="FILE", action="append", default=[],
                    help=_FILE_HELP + "; with it, only the files' claims run (--match selects among them)")
     r.add_argument("--jobs", type=_jobs, default=None, metavar="N",
@@ -149,10 +155,18 @@ def _pool(files: list[str]) -> tuple[Claim, ...] | None:
     return tuple(pool.values())
 
 
-def _list(pattern: str | None, files: list[str]) -> int:
-    for c in select(pattern, _pool(files)):
-        kind = "identity" if c.checks_implementation else c.kind.value
-        print(f"{c.id:45s} {kind:11s} {c.provenance.describe()}")
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{version('theory-verifier')} (Python {sys.version.split()[0]})"
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
+def _list(args: argparse.Namespace) -> int:
+    claims = filtered(select(args.match, _pool(args.claims_file)), args, empty_ok=True)
+    (list_json if args.json else list_text)(claims)
     return 0
 
 
@@ -177,7 +191,7 @@ def _show(claim_id: str, files: list[str]) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.scheduler and args.executor != "dask":
         raise InvalidArgument("--scheduler", args.scheduler, "given only with --executor dask")
-    claims = _apply(select(args.match, _pool(args.claims_file)), args.set)
+    claims = _apply(filtered(select(args.match, _pool(args.claims_file)), args, empty_ok=False), args.set)
     sources = [claims_file_record(path) for path in args.claims_file]  # hashed when read, not when reported
     with report_lock(prepare_directory(args.report)) as out:  # one run at a time writes there
         recover(out)
@@ -187,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
                 paths, failure = write_report(result, out, claims_files=sources), None
             except ReportNotWritten as exc:
                 paths, failure = None, exc
-    _print_table(result, paths)
+    _print_table(result, paths, quiet=args.quiet)
     if failure is not None:
         print(f"verify: error: {failure}", file=sys.stderr)
         return EXIT_REPORT_NOT_WRITTEN
@@ -239,13 +253,20 @@ def _finishing(signum: int) -> None:
                      f"it is finished first\n")
 
 
-def _print_table(result, paths) -> None:
-    width = max(len(v.claim.id) for v in result.verdicts) if result.verdicts else 10
-    print(f"{'claim':{width}s}  {'outcome':12s}  {'min.detect':>10s}  {'resolution':>10s}")
-    for v in result.verdicts:
+def _print_table(result, paths, *, quiet: bool) -> None:
+    """The results: one row per claim (with ``quiet``, only those that did not PASS), then the counts."""
+    rows = [v for v in result.verdicts if not quiet or v.outcome != "PASS"]
+    on = colour(sys.stdout)
+    width = max([len(v.claim.id) for v in rows] + [10])
+    if rows:
+        print(paint(f"{'claim':{width}s}  {'outcome':12s}  {'min.detect':>10s}  {'resolution':>10s}", "bold", on))
+    for v in rows:
         mdd = f"{v.min_detectable:.3g}" if v.min_detectable is not None else "-"
         note = "  (reused)" if v.reused is not None else ""
-        print(f"{v.claim.id:{width}s}  {v.outcome:12s}  {mdd:>10s}  {v.claim.resolution:>10.3g}{note}")
+        print(f"{v.claim.id:{width}s}  {paint(f'{v.outcome:12s}', v.outcome, on)}  {mdd:>10s}  "
+              f"{v.claim.resolution:>10.3g}{note}")
+        if quiet:
+            print(f"{'':{width}s}  {v.reason}")
     counts = ", ".join(f"{n} {o}" for o, n in result.counts().items())
     taken = "".join(f", {n} {what}" for n, what in ((result.resumed, "resumed"), (result.reused, "reused")) if n)
     where = f"report: {paths['markdown']}" if paths else "no new report written"
@@ -257,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "list":
-            return _list(args.match, args.claims_file)
+            return _list(args)
         if args.command == "show":
             return _show(args.claim_id, args.claims_file)
         if args.command == "derive":
