@@ -125,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
         spec.add_arguments(family)
         if spec.claims is not None:
             add_check_arguments(family, _seed, _rate, _jobs)
+    docs = sub.add_parser("docs", help="write a Markdown page per family of claims (generated from the registry)")
+    docs.add_argument("directory", help="where to write them (the repository keeps them in docs/claims)")
     add_diff_arguments(sub.add_parser("diff", help="compare two runs' reports: regressions first (exit 1 if any)"))
     return parser
 
@@ -285,6 +287,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _derive(args)
         if args.command == "diff":
             return run_diff(args)
+        if args.command == "docs":
+            from ._docs import write_pages
+
+            print(f"wrote {len(write_pages(select(None), args.directory))} pages to {args.directory}")
+            return 0
         return _run(args)
     except VerifierError as exc:
         print(f"verify: error: {exc}", file=sys.stderr)
