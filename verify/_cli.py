@@ -35,6 +35,7 @@ from ._protocols import maps_draws
 from ._run import run
 from ._session import Session, preload_modules
 from ._signals import as_interrupt, exit_status, held
+from .report._evidence import in_brief
 from .report import ReportNotWritten, prepare_directory, recover, report_lock, write_report
 
 __all__ = ["main"]
@@ -261,12 +262,10 @@ def _print_table(result, paths, *, quiet: bool) -> None:
     on = colour(sys.stdout)
     width = max([len(v.claim.id) for v in rows] + [10])
     if rows:
-        print(paint(f"{'claim':{width}s}  {'outcome':12s}  {'min.detect':>10s}  {'resolution':>10s}", "bold", on))
+        print(paint(f"{'claim':{width}s}  {'outcome':12s}  evidence", "bold", on))
     for v in rows:
-        mdd = f"{v.min_detectable:.3g}" if v.min_detectable is not None else "-"
         note = "  (reused)" if v.reused is not None else ""
-        print(f"{v.claim.id:{width}s}  {paint(f'{v.outcome:12s}', v.outcome, on)}  {mdd:>10s}  "
-              f"{v.claim.resolution:>10.3g}{note}")
+        print(f"{v.claim.id:{width}s}  {paint(f'{v.outcome:12s}', v.outcome, on)}  {in_brief(v)}{note}")
         if quiet:
             print(f"{'':{width}s}  {v.reason}")
     counts = ", ".join(f"{n} {o}" for o, n in result.counts().items())

@@ -17,7 +17,7 @@ import mpmath
 from .._interval import IntervalComparison
 from .._verdict import Verdict
 
-__all__ = ["Evidence", "evidence", "evidence_text"]
+__all__ = ["Evidence", "evidence", "evidence_text", "in_brief"]
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,33 @@ def evidence_text(verdict: Verdict) -> str:
         lines.append(f"  {n or 'no'} samples by {c.estimate.method}; seed {verdict.seed}, budget {verdict.budget}, "
                      f"false-fail rate {verdict.false_fail_rate:.3g} allotted, {verdict.alpha_spent:.3g} spent")
     return "\n".join(lines)
+
+
+def _where(e: Evidence) -> str:
+    lo, hi = e.predicted
+    if lo <= e.lower and e.upper <= hi:
+        return "inside"
+    return "outside" if e.upper < lo or e.lower > hi else "straddles"
+
+
+def in_brief(verdict: Verdict) -> str:
+    """The evidence in one short phrase, in the same words for every kind of claim: what was measured against
+    what was claimed. A statistical or exact claim: its relative discrepancy, and the smallest it could detect
+    against its resolution (PASS needs detectable <= resolution and no significant discrepancy); an interval
+    claim: where its confidence interval lies against the claimed range."""
+    c = verdict.comparison
+    if c is None:
+        return "no look"
+    if isinstance(c, IntervalComparison):
+        rows = evidence(verdict)
+        if len(rows) == 1:
+            e = rows[0]
+            return (f"CI [{e.lower:.3g}, {e.upper:.3g}] {_where(e)} range "
+                    f"[{_g(e.predicted[0])}, {_g(e.predicted[1])}]")
+        places = [_where(e) for e in rows]
+        return f"{len(rows)} CIs: " + ", ".join(f"{places.count(w)} {w}" for w in ("inside", "straddles", "outside")
+                                                 if places.count(w)) + " their ranges"
+    detectable, resolution = verdict.min_detectable, verdict.claim.resolution
+    shown = "-" if detectable is None else f"{detectable:.2g}"
+    relation = " vs " if detectable is None else (" within " if detectable <= resolution else " above ")
+    return f"discrepancy {c.relative_discrepancy:.2g}, detectable {shown}{relation}resolution {resolution:g}"

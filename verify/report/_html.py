@@ -114,12 +114,10 @@ def _sort_key(x: object) -> str:
 
 
 def _summary(records: list[dict]) -> str:
-    head = ["claim", "kind", "outcome", "rel. discrepancy", "min. detectable", "resolution", "samples", "seconds"]
+    head = ["claim", "kind", "outcome", "evidence", "samples", "seconds"]
     rows = []
     for r in sorted(records, key=lambda r: _RANK.get(r["outcome"], 0)):
-        cells = [(r["relative_discrepancy"], 3), (r["min_detectable"], 3), (r["resolution"], 3)]
-        nums = "".join(f'<td class="num" data-sort="{_sort_key(x)}">{_g(x, d)}</td>'
-                       for x, d in cells)
+        nums = f'<td data-sort="{_sort_key(r["relative_discrepancy"])}">{_e(r["evidence"])}</td>'
         rows.append(f'<tr><td><a href="#claim-{_e(r["id"])}">{_e(r["id"])}</a></td><td>{_e(r["kind"])}</td>'
                     f'<td class="{_e(r["outcome"])}" data-sort="{_RANK.get(r["outcome"], 0)}">{_e(r["outcome"])}</td>'
                     f'{nums}<td class="num" data-sort="{r["n_samples"] or 0}">{_e(r["n_samples"] or "-")}</td>'

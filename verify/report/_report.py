@@ -24,6 +24,7 @@ from theory import InvalidArgument
 
 from ._commit import ReportNotWritten, recover, report_lock, write_set
 from ._environment import environment, machine_text
+from ._evidence import in_brief
 from ._html_plots import record_png
 from .._interval import IntervalComparison, allowance_sensitivity
 from .._thresholds import threshold_records, threshold_text
@@ -94,6 +95,7 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "estimate_dps": dps,
         "min_detectable": _opt(v.min_detectable),
         "relative_discrepancy": _opt(last.relative_discrepancy) if last else None,
+        "evidence": in_brief(v),
         "false_fail_rate": _num(v.false_fail_rate, None),
         "alpha_spent": _num(v.alpha_spent, None),
         "samples_needed": v.samples_needed,
@@ -201,8 +203,7 @@ def _groups(claims: list[dict]) -> list[tuple[str, list[dict]]]:
 
 def _row(c: dict) -> str:
     return (f"| `{c['id']}` | {c['kind']} | **{c['outcome']}**{' (reused)' if c.get('reused') else ''} | "
-            f"{_g(c['relative_discrepancy'])} | {_g(c['min_detectable'])} | {c['resolution']:g} | "
-            f"{c['n_samples'] or '-'} | {c['seconds']:.2f} |")
+            f"{c['evidence']} | {c['n_samples'] or '-'} | {c['seconds']:.2f} |")
 
 
 def _markdown(data: dict[str, object], plot: str | None) -> str:
@@ -224,8 +225,8 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
     ]
     for heading, group in _groups(data["claims"]):
         lines += ["", f"## {heading}", "",
-                  "| claim | kind | outcome | rel. discrepancy | min. detectable | resolution | samples | seconds |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| claim | kind | outcome | evidence | samples | seconds |",
+                  "|---|---|---|---|---|---|"]
         lines += [_row(c) for c in group]
     if plot:
         lines += ["", f"![discrepancy in units of each claim's resolution]({plot})"]

@@ -81,11 +81,9 @@ def summary_markdown(data: dict, *, limit: int = LIMIT) -> str:
     rows = [c for c in claims if c["outcome"] != PASS] + [c for c in claims if c["outcome"] == PASS][:MAX_PASS_ROWS]
     table = _take([f"| `{_plain(c['id'], 200)}` | {_MARK.get(c['outcome'], '')} {c['outcome']}"
                    f"{' (reused)' if c.get('reused') else ''} | "
-                   f"{_g(c['relative_discrepancy'])} | {_g(c['min_detectable'])} | {_g(c['resolution'])} | "
-                   f"{_plain(c['provenance']['text'], 300)} |"
+                   f"{c['evidence']} | {_plain(c['provenance']['text'], 200)} |"
                    for c in rows], budget)
-    lines += ["| claim | outcome | rel. discrepancy | min. detectable | resolution | provenance |",
-              "|---|---|---|---|---|---|", *table]
+    lines += ["| claim | outcome | evidence | provenance |", "|---|---|---|---|", *table]
     if len(table) < len(claims):
         passed = sum(c["outcome"] == PASS for c in claims)
         shown = sum(c["outcome"] == PASS for c in claims[:len(table)])

@@ -124,8 +124,7 @@ def test_provenance_summary_table_and_sort_script(report):
     assert data["git"]["commit"] is None or data["git"]["commit"] in text
     for needle in (data["hostname"] or "unknown host", data["platform"], "seed", "budget", "false-fail rate", "sympy"):
         assert needle in text
-    assert page.headers[:8] == ["claim", "kind", "outcome", "rel. discrepancy", "min. detectable", "resolution",
-                                "samples", "seconds"]
+    assert page.headers[:6] == ["claim", "kind", "outcome", "evidence", "samples", "seconds"]
     assert 'class="sortable"' in text and any("addEventListener" in s and "sort" in s for s in page.scripts)
     # default order FAIL, INCONCLUSIVE, PASS; every id links to its section
     table = text[text.index('<table id="summary"'):text.index("</table>", text.index('<table id="summary"'))]

@@ -115,3 +115,21 @@ def test_an_interrupted_report_states_the_rate_each_claim_was_allotted(tmp_path)
     data = json.loads(verify.write_report(result, tmp_path)["json"].read_text())
     assert data["run"]["false_fail_rate_per_claim"] == 1e-3 / 4 == data["claims"][0]["false_fail_rate"]
     assert "(0.00025 per statistical claim)" in (tmp_path / "report.md").read_text()
+
+
+def test_every_kind_of_claim_is_shown_in_one_vocabulary(tmp_path):
+    """Issue 23: an interval claim's row shows its confidence interval against the claimed range, a statistical
+    or exact claim's its discrepancy and what it could detect against its resolution; never a "min. detectable"
+    column that reads as a failure for an interval claim."""
+    from ..synthetic import interval
+
+    result = verify.run([statistical(), exact(), interval()], seed=0)
+    data = json.loads(verify.write_report(result, tmp_path)["json"].read_text())
+    brief = {c["id"]: c["evidence"] for c in data["claims"]}
+    assert brief["synthetic.interval"].startswith("CI [") and " inside range [0.5, 1]" in brief["synthetic.interval"]
+    assert brief["synthetic.normal.mean"].startswith("discrepancy ") and "within resolution 0.05" in brief[
+        "synthetic.normal.mean"]
+    assert "within resolution 1e-20" in brief["synthetic.exact"]
+    for name in ("report.md", "summary.md"):
+        text = (tmp_path / name).read_text()
+        assert "min. detectable" not in text and brief["synthetic.interval"] in text

@@ -39,7 +39,7 @@ def test_the_written_summary_has_headline_provenance_and_table(result, tmp_path)
     assert lines[0] == "## \N{CROSS MARK} Verification: 1 FAIL, 1 INCONCLUSIVE, 2 PASS"
     run = verify.report_dict(result)["run"]
     assert f"seed {run['seed']}, budget {run['budget']}" in text and "sympy" in text and "CPU" in text
-    assert "| claim | outcome | rel. discrepancy | min. detectable | resolution |" in text
+    assert "| claim | outcome | evidence | provenance |" in text
     assert text.index("`synthetic.wrong` **FAIL**") < text.index("`synthetic.noisy` **INCONCLUSIVE**")
     table = text[text.index("| claim |"):]
     rows = [line for line in table.splitlines()[2:] if line.startswith("| `")]
@@ -59,7 +59,7 @@ def test_markers_follow_the_worst_outcome(result):
 
 
 def test_thousands_of_verdicts_stay_small_with_failures_first(result):
-    data = _many(result, 5000)
+    data = _many(result, 4000)  # 2000 FAIL or INCONCLUSIVE rows, then as many PASS rows as fit
     text = summary_markdown(data)
     assert len(text.encode("utf-8")) < min(LIMIT, 1 << 20)
     assert "![" not in text and "<img" not in text and "<" not in text.replace("&lt;", "")
@@ -68,7 +68,7 @@ def test_thousands_of_verdicts_stay_small_with_failures_first(result):
     rows = [line for line in text[text.index("| claim |"):].splitlines()[2:] if line.startswith("| `")]
     outcomes = [r.split("|")[2].split()[-1] for r in rows]
     assert outcomes == sorted(outcomes, key=["FAIL", "INCONCLUSIVE", "PASS"].index)
-    assert outcomes.count("FAIL") == 1250 and 0 < outcomes.count("PASS") < 2500
+    assert outcomes.count("FAIL") == 1000 and 0 < outcomes.count("PASS") < 2000
     assert "rows left out" in text and "of them PASS" in text
 
 
