@@ -133,6 +133,11 @@ class HermiteCoefficients:
     def __call__(self, params, *, dps: int) -> tuple:
         return self._values(params, dps, 0)
 
+    def labels(self, params) -> tuple[str, ...]:
+        """The name of each component, in the order of the values: ``k=<index>, s=<scale>``."""
+        scales, _ = split_parameters(self.activation, params)
+        return tuple(f"k={k}, s={scale:g}" for scale in scales for k in range(self.k_max + 1))
+
     def errors(self, params, *, dps: int) -> tuple:
         """Error bounds of the predicted values (rounding for closed forms, quadrature bounds otherwise)."""
         return self._values(params, dps, 1)

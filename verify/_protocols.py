@@ -93,6 +93,33 @@ def allowance_of(prediction: object, values: Mapping[str, object]) -> tuple[str,
     return method(values) if isinstance(prediction, DeclaresAllowance) and callable(method) else None
 
 
+@runtime_checkable
+class NamesComponents(Protocol):
+    """A prediction that names its components (``k=3, s=0.5``) for tables and plots."""
+
+    def labels(self, params: Mapping[str, object]) -> tuple[str, ...]: ...
+
+
+def component_labels(prediction: object, values: Mapping[str, object], count: int) -> tuple[str, ...]:
+    """A label per component: the prediction's own names when it gives ``count`` of them; else the swept (tuple)
+    parameters of the claim when they sweep exactly ``count`` values (``s=0.5, w=2``); else the index."""
+    if isinstance(prediction, NamesComponents):
+        try:
+            named = tuple(str(x) for x in prediction.labels(values))
+        except Exception:  # noqa: BLE001  (a label is a nicety: never lose a report over it)
+            named = ()
+        if len(named) == count:
+            return named
+    swept = {k: v for k, v in values.items() if isinstance(v, tuple) and len(v) == count}
+    if swept and count > 1:
+        return tuple(", ".join(f"{k}={_short(v[i])}" for k, v in swept.items()) for i in range(count))
+    return tuple(f"[{i}]" for i in range(count))
+
+
+def _short(x: object) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
 def expression_of(prediction: object, values: Mapping[str, object]) -> object | None:
     """The prediction's closed form at ``values``, or None when it shows none."""
     return prediction.expression(values) if isinstance(prediction, ShowsExpression) else None

@@ -19,12 +19,10 @@ from __future__ import annotations
 import base64
 import html
 import math
-import sys
 from pathlib import Path
 
 from ._environment import machine_text
 from ._evidence import evidence
-from ._html_plots import record_png
 from ._html_plots import number as _g
 from .._protocols import expression_of
 from .._thresholds import threshold_text
@@ -158,14 +156,14 @@ def _formula(verdict: Verdict) -> str:
     return f'{math_html}<p>as text: <code>{_e(expr)}</code></p>'
 
 
-def _evidence_table(verdict: Verdict) -> str:
+def _evidence_table(verdict: Verdict, labels: list[str] | None) -> str:
     rows = evidence(verdict)
     if not rows:
         return "<p>No look completed, so there is no estimate.</p>"
     c = verdict.comparison
     what = "bound" if not c.estimate.statistical else "confidence interval"
     body = "".join(
-        f"<tr><td>{e.component}</td><td class='num'>"
+        f"<tr><td>{_e(labels[e.component] if labels else e.component)}</td><td class='num'>"
         + (f"[{_g(e.predicted[0], 8)}, {_g(e.predicted[1], 8)}]" if isinstance(e.predicted, tuple)
            else _g(e.predicted, 10))
         + f"</td><td class='num'>{_g(e.estimate, 10)}</td>"
@@ -214,7 +212,7 @@ def _section(verdict: Verdict, record: dict, plot: str, pictures: list[str]) -> 
                     *((f"threshold {_e(r['name'])}", _e(threshold_text(r))) for r in record.get("thresholds") or ())])
     return (f'<section class="claim" id="claim-{cid}"><h2>{_outcome(record["outcome"])} <code>{cid}</code></h2>'
             f"<p>{_e(record['title'])}</p>{facts}<h3>Prediction</h3>{_formula(verdict)}"
-            f"<h3>Evidence</h3>{_evidence_table(verdict)}{plot}"
+            f"<h3>Evidence</h3>{_evidence_table(verdict, record.get('components'))}{plot}"
             f"<h3>Verdict: {_e(record['outcome'])}</h3><p>{_e(record['reason'])}</p>{_verdict_facts(record)}"
             + "".join(pictures) + '<p><a href="#summary">back to the summary</a></p></section>')
 
@@ -222,47 +220,49 @@ def _section(verdict: Verdict, record: dict, plot: str, pictures: list[str]) -> 
 # --- plots ----------------------------------------------------------------------------------------------------
 
 
-def _plot(verdict: Verdict, record: dict) -> str:
+def _plot(record: dict) -> str:
     if not record["looks"]:
         return '<p class="missing">No plot: no look completed.</p>'
-    try:
-        png = verdict.plot if verdict.plot is not None else record_png(record)
-    except Exception as exc:  # noqa: BLE001  (a plot that fails must not lose the report)
-        sys.stderr.write(f"plot of {record['id']} not drawn: {type(exc).__name__}: {exc}\n")
-        return f'<p class="missing">The plot is missing: {_e(type(exc).__name__)}: {_e(exc)}</p>'
+    if not record.get("plot"):
+        return f'<p class="missing">The plot is missing: {_e(record.get("plot_error") or "not drawn")}</p>'
     right = {"exact": "the same, per component: an exact claim has a single deterministic look, so there is no "
                       "convergence to show", "interval": "each sequential look's confidence interval against the "
                       "claimed range, by sample size"}.get(record["kind"], "the relative discrepancy with its radius "
                                                                            "at each sequential look, by sample size")
-    return (f'<figure><img alt="estimate and convergence of {_e(record["id"])}" src="{_uri(png)}">'
+    return (f'<figure>{_img(record["plot"], "estimate and convergence of " + record["id"], _PLOT_SIZE)}'
             f"<figcaption>Left: the last look per component. Right: {right}.</figcaption></figure>")
 
 
-def _image(path: Path, alt: str) -> str:
-    try:
-        return f'<figure><img alt="{_e(alt)}" src="{_uri(path.read_bytes())}"></figure>'
-    except OSError as exc:
-        return f'<p class="missing">picture {_e(path.name)} is missing: {_e(exc.strerror or exc)}</p>'
+#: the per-claim plot's size in CSS pixels (reserved before it loads, so the page does not jump)
+_PLOT_SIZE = (960, 365)
 
 
-def html_report(result: RunResult, data: dict, out: Path, *, overview: str | None = None) -> str:
-    """The page for ``result``; ``data`` is its report record, ``out`` holds the PNGs named there and ``overview``."""
+def _img(name: str, alt: str, size: tuple[int, int] | None = None) -> str:
+    """A picture file beside the page, loaded when scrolled to."""
+    wh = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    return f'<img alt="{_e(alt)}" src="{_e(name)}" loading="lazy"{wh}>'
+
+
+def html_report(result: RunResult, data: dict) -> str:
+    """The page for ``result``; ``data`` is its report record, naming the picture files beside the page."""
     records = data["claims"]
     sections = []
     for verdict, record in zip(result.verdicts, records):
-        pictures = [_image(out / name, f"{record['id']} illustration {k}")
-                    for k, name in enumerate(record.get("pictures", []))]
-        sections.append(_section(verdict, record, _plot(verdict, record), pictures))
-    plot = (f"<h2>Discrepancies</h2>{_image(out / overview, 'discrepancy per claim in units of its resolution')}"
-            if overview else "")
+        pictures = [f"<figure>{_img(name, record['id'] + f' illustration {k}')}</figure>"
+                    for k, name in enumerate(record.get("pictures") or [])]
+        sections.append(_section(verdict, record, _plot(record), pictures))
+    names = data["run"].get("overview") or []
+    alt = "discrepancy per claim in units of its resolution, part "
+    plot = ("<h2>Discrepancies</h2>" + "".join(f"<figure>{_img(n, alt + str(k))}</figure>"
+                                               for k, n in enumerate(names, 1))) if names else ""
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Verification report</title>'
             f'<meta name="viewport" content="width=device-width"><style>{_CSS}</style></head><body>'
             f"{_header(data['run'])}<h2>Verdicts</h2><p>Click a column header to sort.</p>{_summary(records)}"
             f"{plot}<h2>Claims</h2>{''.join(sections)}<script>{_SCRIPT}</script></body></html>\n")
 
 
-def write_html(result: RunResult, data: dict, out: Path, *, overview: str | None = None) -> Path:
-    """Write :func:`html_report` to ``out / "report.html"``."""
+def write_html(result: RunResult, data: dict, out: Path) -> Path:
+    """Write :func:`html_report` to ``out / "report.html"`` (its pictures are files in ``out``)."""
     path = out / "report.html"
-    path.write_text(html_report(result, data, out, overview=overview), encoding="utf-8")
+    path.write_text(html_report(result, data), encoding="utf-8")
     return path

@@ -17,7 +17,9 @@ from .._verdict import FAIL, INCONCLUSIVE, PASS
 
 __all__ = ["ClaimPlots", "record_png", "number", "DPI"]
 
-DPI = 75
+#: 96 dots per inch, as browsers assume: the figure shows at its size in inches at 100% zoom, its text at its
+#: size in points (10 pt and more)
+DPI = 96
 
 _COLOUR = {PASS: "tab:green", FAIL: "tab:red", INCONCLUSIVE: "tab:orange"}
 _CLIP = 1e100  # plotted values are clipped here (a discrepancy may be recorded as large as 1e300)
@@ -65,15 +67,20 @@ _NAMED = 8
 
 
 def _rows(ax, labels: list[str]) -> None:
-    """One row per component, top to bottom: labelled when few, else numbered by a sparse locator."""
+    """One row per component, top to bottom: each labelled when few, else a labelled row every few rows."""
     if len(labels) <= _NAMED:
         ax.set_yticks(range(len(labels)), labels)
     else:
-        from matplotlib.ticker import MaxNLocator
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-        ax.yaxis.set_major_locator(MaxNLocator(6, integer=True))
-        ax.set_ylabel("component")
+        ax.yaxis.set_major_locator(MaxNLocator(7, integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: labels[int(y)] if 0 <= int(y) < len(labels) else ""))
     ax.set_ylim(len(labels) - 0.5, -0.5)
+
+
+def _names(record: dict) -> list[str]:
+    """The components' labels (``k=3, s=0.5``; the record's ``components``), or their indices."""
+    return record.get("components") or [f"[{k}]" for k in range(len(record["looks"][-1]["estimate"]))]
 
 
 def _colours(components: int, colour: str) -> list[str]:
@@ -94,7 +101,7 @@ def _last_look(ax, record: dict, colour: str) -> None:
     ax.hlines(ks, [a - b for a, b in zip(d, r)], [a + b for a, b in zip(d, r)], color=colour, lw=1)
     ax.plot(d, ks, "o", ms=3, color=colour)
     ax.set_xlim(_limits([a + b for a, b in zip(map(abs, d), r)], record["resolution"]))
-    _rows(ax, [f"[{k}] pred. {number(p, 4)}" for k, p in enumerate(record["predicted"])])
+    _rows(ax, [f"{name}: {number(p, 4)}" for name, p in zip(_names(record), record["predicted"])])
     ax.set_xlabel("(estimate - prediction) / |prediction|")
     ax.set_title("last look: estimate +- radius; shaded: +-resolution")
 
@@ -111,7 +118,7 @@ def _convergence(ax, record: dict, colour: str) -> None:
         yk = [_clip(look["discrepancy"][k]) for look in looks]
         x, y, r, c = x + xk, y + yk, r + [_clip(look["radius"][k]) for look in looks], c + [ck] * len(looks)
         if not exact and components <= _NAMED:
-            ax.plot(xk, yk, "o-", ms=3, lw=0.8, color=ck, label=f"[{k}]")
+            ax.plot(xk, yk, "o-", ms=3, lw=0.8, color=ck, label=_names(record)[k])
     ax.vlines(x, [a - b for a, b in zip(y, r)], [a + b for a, b in zip(y, r)], colors=c, lw=1)
     if exact or components > _NAMED:
         ax.plot(x, y, "o", ms=3 if components <= _NAMED else 1.5, color=colour)
@@ -125,7 +132,7 @@ def _convergence(ax, record: dict, colour: str) -> None:
     _log_samples(ax, samples, components)
     ax.set_title(f"convergence over {len(looks)} look(s)")
     if 1 < components <= _NAMED:
-        ax.legend(fontsize=5.5, loc="upper right", ncol=2)
+        ax.legend(loc="upper right", ncol=2)
 
 
 def _interval_last(ax, record: dict, colour: str) -> None:
@@ -138,7 +145,7 @@ def _interval_last(ax, record: dict, colour: str) -> None:
     ax.hlines(ks, [max(x, lo) for x in lower], [min(x, hi) for x in upper], color=colour, lw=1)
     ax.plot(est, ks, "o", ms=3, color=colour)
     ax.set_xlim(lo, hi)
-    _rows(ax, [f"[{k}] in [{number(a)}, {number(b)}]" for k, (a, b) in enumerate(ranges)])
+    _rows(ax, [f"{name}: [{number(a)}, {number(b)}]" for name, (a, b) in zip(_names(record), ranges)])
     ax.set_xlabel("estimate; grey: claimed range")
     ax.set_title("last look: estimate and confidence interval")
 
@@ -171,10 +178,10 @@ def _sensitivity(ax, record: dict) -> None:
     for (a, b), outcome in (((0.0, fail), FAIL), ((fail, passes), INCONCLUSIVE), ((passes, top), PASS)):
         if b > a:
             ax.axvspan(a, b, color=_COLOUR[outcome], alpha=0.35, lw=0)
-            ax.text((a + b) / 2, 0.5, outcome, ha="center", va="center", fontsize=6, rotation=90 if b - a < top / 8
+            ax.text((a + b) / 2, 0.5, outcome, ha="center", va="center", fontsize=9, rotation=90 if b - a < top / 8
                     else 0)
     ax.axvline(value, color="k", lw=1.2, ls="--")
-    ax.text(value, 0.93, f" pre-registered {number(value)}", fontsize=6, va="top")
+    ax.text(value, 0.93, f" pre-registered {number(value)}", fontsize=9, va="top")
     ax.set_xlim(0, top)
     ax.set_yticks([])
     ax.set_xlabel(f"{s['name']} (claimed ranges: centre -+ this)")
@@ -191,9 +198,9 @@ def _threshold(ax, record: dict) -> None:
     for outcome in (FAIL, INCONCLUSIVE, PASS):
         at = [x for x, o in t["sweep"] if o == outcome]
         if at:
-            ax.text(at[len(at) // 2], 0.5, outcome, ha="center", va="center", fontsize=6, rotation=90)
+            ax.text(at[len(at) // 2], 0.5, outcome, ha="center", va="center", fontsize=9, rotation=90)
     ax.axvline(float(t["value"]), color="k", lw=1.2, ls="--")
-    ax.text(float(t["value"]), 0.93, f" chosen {number(float(t['value']))}", fontsize=6, va="top")
+    ax.text(float(t["value"]), 0.93, f" chosen {number(float(t['value']))}", fontsize=9, va="top")
     if xs[0] > 0 and xs[-1] / xs[0] > 50:
         ax.set_xscale("log")
     ax.set_xlim(xs[0], xs[-1])
@@ -213,14 +220,15 @@ def _log_samples(ax, samples: list[int], components: int) -> None:
 
 
 class ClaimPlots:
-    """One reused 6.4 x 2.4 in figure: drawing ~100 small plots into it is several times faster than new figures."""
+    """One reused 10 x 3.8 in figure (960 x 365 pixels): drawing ~100 plots into it is several times faster than new
+    figures."""
 
     def __init__(self) -> None:
         from matplotlib.figure import Figure  # not pyplot: a figure of our own, outside pyplot's global state
 
-        self.fig = Figure(figsize=(6.4, 2.4))
+        self.fig = Figure(figsize=(10, 3.8))
         self.left, self.right = self.fig.subplots(1, 2)
-        self.fig.subplots_adjust(left=0.17, right=0.98, bottom=0.2, top=0.86, wspace=0.45)
+        self.fig.subplots_adjust(left=0.19, right=0.98, bottom=0.17, top=0.9, wspace=0.42)
 
     def png(self, record: dict) -> bytes:
         self.left.cla()
@@ -242,7 +250,7 @@ class ClaimPlots:
         return buffer.getvalue()
 
 
-_STYLE = {"font.size": 6.5, "axes.titlesize": 7}
+_STYLE = {"font.size": 10, "axes.titlesize": 10.5, "legend.fontsize": 9}
 _FIGURE: list[ClaimPlots] = []  # this process's figure, made on first use
 _LOCK = threading.Lock()  # matplotlib is not thread-safe: one plot at a time per process
 

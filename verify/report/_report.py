@@ -16,7 +16,7 @@ import json
 import math
 import uuid
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import mpmath
 
@@ -25,10 +25,11 @@ from theory import InvalidArgument
 from ._commit import ReportNotWritten, recover, report_lock, write_set
 from ._environment import environment, machine_text
 from ._evidence import in_brief
+from ._figures import claim_files, overview
 from ._html_plots import record_png
 from .._interval import IntervalComparison, allowance_sensitivity
 from .._thresholds import threshold_records, threshold_text
-from .._protocols import allowance_of
+from .._protocols import allowance_of, component_labels
 from .._result import RunResult, per_claim_rate
 from .._verdict import Verdict
 
@@ -79,6 +80,8 @@ def _claim_record(v: Verdict) -> dict[str, object]:
         "reason": v.reason,
         "resolution": claim.resolution,
         "predicted": _predicted(last, claim.dps) if last else None,
+        "components": list(component_labels(claim.prediction, claim.values, len(last.estimate.value))) if last
+        else None,
         "confidence_interval": ([list(last.lower), list(last.upper)] if isinstance(last, IntervalComparison)
                                 else None),
         "sensitivity": _sensitivity(claim, last),
@@ -206,7 +209,7 @@ def _row(c: dict) -> str:
             f"{c['evidence']} | {c['n_samples'] or '-'} | {c['seconds']:.2f} |")
 
 
-def _markdown(data: dict[str, object], plot: str | None) -> str:
+def _markdown(data: dict[str, object]) -> str:
     run = data["run"]
     git = run["git"]
     counts = ", ".join(f"{k} {v}" for k, v in run["counts"].items())
@@ -228,8 +231,8 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
                   "| claim | kind | outcome | evidence | samples | seconds |",
                   "|---|---|---|---|---|---|"]
         lines += [_row(c) for c in group]
-    if plot:
-        lines += ["", f"![discrepancy in units of each claim's resolution]({plot})"]
+    for name in data["run"].get("overview") or ():
+        lines += ["", f"![discrepancy in units of each claim's resolution]({name})"]
     lines += ["", "## Evidence", ""]
     for c in data["claims"]:
         error = c["std_error"] or c["bound"]
@@ -247,7 +250,8 @@ def _markdown(data: dict[str, object], plot: str | None) -> str:
                   f"- seed {c['seed']} (stream {c['stream']}), {c['n_samples'] or 'no'} samples, dps {c['dps']}, "
                   f"false-fail rate {c['false_fail_rate']:.3g} allotted, {c['alpha_spent']:.3g} spent",
                   *([_reused_text(c["reused"])] if c.get("reused") else []), ""]
-        lines += [f"![{c['id']}]({name})" for name in c.get("pictures", [])] + ([""] if c.get("pictures") else [])
+        shown = ([c["plot"]] if c.get("plot") else []) + list(c.get("pictures") or ())
+        lines += [f"![{c['id']}]({name})" for name in shown] + ([""] if shown else [])
     return "\n".join(lines) + "\n"
 
 
@@ -265,36 +269,6 @@ def _g(x: float | None) -> str:
     return "-" if x is None else f"{x:.3g}"
 
 
-def _plot(result: RunResult, path: Path) -> bool:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = [v for v in result.verdicts if v.comparison]
-    if not rows:
-        return False
-    colours = {"PASS": "tab:green", "FAIL": "tab:red", "INCONCLUSIVE": "tab:orange"}
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.5))
-    for y, v in enumerate(rows):
-        c = v.comparison
-        for k, (d, r) in enumerate(zip(c.discrepancy, c.radius)):
-            unit = c.resolution
-            ax.errorbar(max(min(d / unit, 4), -4), y + 0.15 * (k - 1), xerr=min(r / unit, 4), fmt="o", ms=3,
-                        color=colours[v.outcome], capsize=2)
-    ax.axvspan(-1, 1, color="0.9", zorder=0)
-    ax.axvline(0, color="0.4", lw=0.8)
-    ax.set_yticks(range(len(rows)), [v.claim.id for v in rows], fontsize=7)
-    ax.set_xlim(-4.2, 4.2)
-    ax.set_xlabel("(estimate - prediction) / (resolution x |prediction|)   [bars: confidence radius; clipped at 4]",
-                  fontsize=8)
-    ax.set_title("Discrepancy per claim and component; shaded: within resolution")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
-
-
 def prepare_directory(directory: str | Path) -> Path:
     """Create ``directory`` and check it is writable, before any work is done."""
     if not isinstance(directory, (str, Path)) or str(directory) == "":
@@ -310,8 +284,8 @@ def prepare_directory(directory: str | Path) -> Path:
     return out
 
 
-def write_report(result: RunResult, directory: str | Path, *,
-                 claims_files: Sequence[Mapping[str, str]] = ()) -> dict[str, Path]:
+def write_report(result: RunResult, directory: str | Path, *, claims_files: Sequence[Mapping[str, str]] = (),
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
     """Write every report of ``result`` into ``directory``, as one set; returns the paths by format.
 
     Keys: ``json`` (report.json), ``markdown`` (report.md), ``html`` (report.html, one
@@ -319,50 +293,36 @@ def write_report(result: RunResult, directory: str | Path, *,
     summary) and ``plot`` (discrepancies.png, when some claim got a look); ``manifest.json`` names the run
     and each file's SHA-256. The set replaces the directory's previous one whole (:mod:`verify.report._commit`):
     if it cannot be written, :class:`ReportNotWritten` says so and the previous set is left as it was. A
-    directory another process is writing is :class:`ReportBusy`.
+    directory another process is writing is :class:`ReportBusy`. ``progress(done, total)`` is called as each
+    claim's pictures are written (the slow part).
     """
     out = prepare_directory(directory)
     run_id = uuid.uuid4().hex
     with report_lock(out) as locked:
         recover(locked)
         try:
-            return write_set(locked, run_id, lambda staging: _write(result, staging, claims_files, run_id))
+            return write_set(locked, run_id, lambda staging: _write(result, staging, claims_files, run_id,
+                                                                  progress))
         except OSError as exc:
             raise ReportNotWritten(str(directory), exc.strerror or str(exc)) from None
 
 
-def _write(result: RunResult, out: Path, claims_files: Sequence[Mapping[str, str]], run_id: str) -> dict[str, Path]:
+def _write(result: RunResult, out: Path, claims_files: Sequence[Mapping[str, str]], run_id: str,
+           progress=None) -> dict[str, Path]:
     data = report_dict(result, claims_files=claims_files)
     data["run"]["id"] = run_id
+    claim_files(result, data, out, progress)
+    data["run"]["overview"] = overview(result, out)
     paths = {"json": out / "report.json", "markdown": out / "report.md"}
+    if data["run"]["overview"]:
+        paths["plot"] = out / data["run"]["overview"][0]
     paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
-    plot = out / "discrepancies.png"
-    has_plot = _plot(result, plot)
-    if has_plot:
-        paths["plot"] = plot
-    pictures = _pictures(result, out)
-    for record in data["claims"]:
-        record["pictures"] = pictures.get(record["id"], [])
-    paths["json"].write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
-    paths["markdown"].write_text(_markdown(data, plot.name if has_plot else None))
+    paths["markdown"].write_text(_markdown(data))
     from ._html import write_html
     from ._junit import write_junit
     from ._summary import write_summary
 
-    paths["html"] = write_html(result, data, out, overview=plot.name if has_plot else None)
+    paths["html"] = write_html(result, data, out)
     paths["junit"] = write_junit(result, data, out / "junit.xml")
     paths["summary"] = write_summary(data, out / "summary.md")
     return paths
-
-
-def _pictures(result: RunResult, out: Path) -> dict[str, list[str]]:
-    """Write each claim's illustrations as ``<claim id>.<k>.png``: the PNGs its run drew with the verdict, or,
-    for a verdict without them, drawn here from the data numerics computes at the claim's values."""
-    from ._pictures import claim_pictures
-
-    drawn: dict[str, list[str]] = {}
-    for v in result.verdicts:
-        for name, png in (v.pictures if v.pictures is not None else claim_pictures(v.claim)):
-            (out / name).write_bytes(png)
-            drawn.setdefault(v.claim.id, []).append(name)
-    return drawn

@@ -104,16 +104,20 @@ def test_the_page_parses_with_one_section_per_verdict(report):
     assert text.count('<section class="claim"') == len(result.verdicts)
 
 
-def test_the_page_is_self_contained(report):
+def test_the_page_works_offline_from_its_directory_and_stays_light(report):
+    """Issue 23: pictures are files beside the page (loaded lazily), each one of the report set; nothing is
+    fetched from elsewhere, and the page itself is a few tens of kilobytes."""
     _, paths, text = report
     page = Page()
     page.feed(text)
-    assert page.images and all(src.startswith("data:image/png;base64,") for src in page.images)
+    listed = set(json.loads((paths["html"].parent / "manifest.json").read_text())["files"])
+    assert page.images and all("/" not in src and ":" not in src and src in listed for src in page.images)
+    assert text.count('loading="lazy"') == len(page.images)
     assert not page.links  # no external script or stylesheet
     assert "<link" not in text and "@import" not in text and "url(" not in text
     # the overview, one plot per claim with a look, and the one illustration that could be drawn
     assert len(page.images) == 1 + 5 + 1
-    assert paths["html"].stat().st_size < 2_000_000
+    assert paths["html"].stat().st_size < 100_000
 
 
 def test_provenance_summary_table_and_sort_script(report):

@@ -1,0 +1,87 @@
+"""The report's picture files, written beside the pages that show them: the overview of discrepancies (a page of
+at most ``OVERVIEW_ROWS`` claims per picture, so that it stays readable at hundreds of claims), each claim's plot
+of its looks (``<claim id>.plot.png``) and its illustrations (``<claim id>.<k>.png``).
+
+Pictures are files, not data inside report.html: the page stays light (it loads each picture lazily, as it is
+scrolled to) and works offline from the report directory. Text is set at 9 pt and more at 96 dpi, the size a
+browser shows at 100% zoom. Nothing here decides.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+from ._html_plots import DPI, record_png
+from .._result import RunResult
+
+__all__ = ["OVERVIEW_ROWS", "overview", "claim_files"]
+
+#: claims per overview picture: 40 rows of 9-pt labels make a picture about 900 pixels high
+OVERVIEW_ROWS = 40
+_COLOURS = {"PASS": "tab:green", "FAIL": "tab:red", "INCONCLUSIVE": "tab:orange"}
+
+
+def overview(result: RunResult, out: Path) -> list[str]:
+    """Draw the discrepancy of every claim with a look, ``OVERVIEW_ROWS`` claims per picture (the axis above and
+    below each); returns the file names written (``discrepancies.png``, ``discrepancies-2.png``, ...)."""
+    rows = [v for v in result.verdicts if v.comparison]
+    names = []
+    for page, start in enumerate(range(0, len(rows), OVERVIEW_ROWS), 1):
+        name = "discrepancies.png" if page == 1 else f"discrepancies-{page}.png"
+        _overview_page(rows[start:start + OVERVIEW_ROWS], out / name, page, -(-len(rows) // OVERVIEW_ROWS))
+        names.append(name)
+    return names
+
+
+def _overview_page(rows, path: Path, page: int, pages: int) -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 0.26 * len(rows) + 1.6))
+    ax = fig.subplots()
+    for y, v in enumerate(rows):
+        c = v.comparison
+        for k, (d, r) in enumerate(zip(c.discrepancy, c.radius)):
+            unit = c.resolution
+            ax.errorbar(max(min(d / unit, 4), -4), y + 0.15 * (k - 1) / max(len(c.discrepancy), 1),
+                        xerr=min(r / unit, 4), fmt="o", ms=3.5, color=_COLOURS[v.outcome], capsize=2)
+    ax.axvspan(-1, 1, color="0.9", zorder=0)
+    ax.axvline(0, color="0.4", lw=0.8)
+    ax.set_yticks(range(len(rows)), [v.claim.id for v in rows], fontsize=9)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(-4.2, 4.2)
+    ax.tick_params(axis="x", labelsize=9, top=True, labeltop=True)
+    ax.set_xlabel("(estimate - prediction) / (resolution x |prediction|); bars: confidence radius; clipped at 4",
+                  fontsize=9.5)
+    ax.set_title("Discrepancy per claim and component; shaded: within resolution"
+                 + (f" (part {page} of {pages})" if pages > 1 else ""), fontsize=10.5, pad=24)
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+
+
+def claim_files(result: RunResult, data: dict, out: Path, progress: Callable[[int, int], None] | None = None) -> None:
+    """Write each claim's plot and illustrations; record their names in its record (``plot``, ``pictures``).
+
+    A verdict drawn where it was decided brings its PNGs; one without them (taken from a store) is drawn here.
+    ``progress(done, total)`` is called after each claim."""
+    from ._pictures import claim_pictures
+
+    total = len(result.verdicts)
+    for done, (v, record) in enumerate(zip(result.verdicts, data["claims"]), 1):
+        record["pictures"] = []
+        for name, png in (v.pictures if v.pictures is not None else claim_pictures(v.claim)):
+            (out / name).write_bytes(png)
+            record["pictures"].append(name)
+        record["plot"] = None
+        if record["looks"]:
+            try:
+                png = v.plot if v.plot is not None else record_png(record)
+            except Exception as exc:  # noqa: BLE001  (a plot that fails must not lose the report)
+                record["plot_error"] = f"{type(exc).__name__}: {exc}"
+                sys.stderr.write(f"plot of {record['id']} not drawn: {record['plot_error']}\n")
+            else:
+                (out / f"{record['id']}.plot.png").write_bytes(png)
+                record["plot"] = f"{record['id']}.plot.png"
+        if progress is not None:
+            progress(done, total)
