@@ -19,7 +19,12 @@ Formulas are parsed by :func:`theory.parse_formula`, a whitelist parser
 text is never evaluated as Python. Any mistake (TOML syntax, a missing or
 unknown field, an unknown symbol or function, a value outside its domain) is
 a :class:`ClaimsFileError`, one line ``FILE:LINE: what; allowed: ...``, and the
-command exits with status 2 before anything runs.
+command exits with status 2 before anything runs; so is a field of the wrong TOML
+type (a number for a name, a table for a list, a date), at the line of its key.
+
+The file is read once, at most 1 MiB, as UTF-8 (a leading byte-order mark is
+dropped): a pipe or a device works, and :func:`load_claims_file` returns the
+SHA-256 of the very bytes that were parsed (:mod:`verify._claims_file_read`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import tomllib
+import sys
 from pathlib import Path
 from typing import Mapping
 
@@ -36,11 +41,12 @@ from theory import (REAL, FormulaPrediction, FormulaRange, Interval, InvalidArgu
 
 from ._claim import Claim, Kind, Parameter, Provenance
 from ._claims_file_estimators import EstimatorSpec
+from ._claims_file_read import ClaimsFileError, Document, Lines, read_bytes, read_document, shown
 from ._pack import estimators
 from ._interval import check_ranges
 from ._registry import claims as registered
 
-__all__ = ["ClaimsFileError", "load_claims", "claims_file_record", "CLAIM_FIELDS"]
+__all__ = ["ClaimsFileError", "load_claims", "load_claims_file", "claims_file_record", "CLAIM_FIELDS"]
 
 _REQUIRED = ("id", "title", "kind", "estimator", "resolution", "provenance")
 _OPTIONAL = ("prediction", "range", "parameters", "assumptions", "dps", "n_start", "scale_floor",
@@ -49,58 +55,26 @@ _OPTIONAL = ("prediction", "range", "parameters", "assumptions", "dps", "n_start
 CLAIM_FIELDS = _REQUIRED + _OPTIONAL
 _PROVENANCE_FIELDS = ("source", "arxiv", "version", "locator", "note", "trust")
 _PARAMETER_FIELDS = ("value", "values", "from", "to", "num", "spacing", "domain")
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_MAX_BYTES = 1 << 20
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # fullmatch: "s\n" is no name
 _MAX_SWEEP = 10_000
 _MAX_DPS = 1000
 _MAX_N_START = 1 << 20
 _MAX_ENTRIES = 10**7  # of one gradient-problem matrix (n d or d m)
+_MAX_FLOAT = int(sys.float_info.max)
+_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _CHECKED_POSITIONS = 5  # sweep positions at which a prediction is evaluated when the file is read
-
-
-class ClaimsFileError(VerifierError, ValueError):
-    """A claims file that cannot be read: ``str(err)`` is ``FILE:LINE: message``."""
-
-    def __init__(self, path: str, line: int, message: str):
-        self.path, self.line, self.message = path, line, message
-        super().__init__(f"{path}:{line}: {message}")
-
-
-class _Lines:
-    """Line numbers of ``[[claim]]`` tables and of the fields inside them (tomllib keeps no positions)."""
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-        self.headers = [i + 1 for i, line in enumerate(self.lines) if re.match(r"^\s*\[\[\s*claim\s*\]\]", line)]
-
-    def of(self, index: int, *keys: str) -> int:
-        """The line of ``keys`` (a path like parameters, s) in claim ``index``; each key is searched after its
-        parent."""
-        line = self.headers[index] if index < len(self.headers) else 1
-        end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines) + 1
-        for key in keys:
-            pattern = re.compile(rf"^\s*(\[\s*claim\.)?{re.escape(key)}\s*(=|\]|\.)|[{{,]\s*{re.escape(key)}\s*=")
-            found = next((n for n in range(line, end) if pattern.search(_code(self.lines[n - 1]))), None)
-            if found is None:
-                break
-            line = found
-        return line
-
-
-def _code(line: str) -> str:
-    """A TOML line without its strings and comment, so a key is not found inside a title or a formula."""
-    return re.sub(r'"(\\.|[^"\\])*"|\'[^\']*\'', '""', line).split("#", 1)[0]
 
 
 class _Table:
     """One ``[[claim]]`` table with its index, so every error names its line."""
 
-    def __init__(self, path: str, lines: _Lines, index: int, table: Mapping[str, object]):
+    def __init__(self, path: str, lines: Lines, index: int, table: Mapping[str, object]):
         self.path, self.lines, self.index, self.table = path, lines, index, table
-        self.label = f"claim {table.get('id')!r}" if isinstance(table.get("id"), str) else f"claim #{index + 1}"
+        named = isinstance(table.get("id"), str)
+        self.label = f"claim {shown(table.get('id'))}" if named else f"claim #{index + 1}"
 
     def error(self, message: str, *keys: str) -> ClaimsFileError:
-        where = f" field '{'.'.join(keys)}'" if keys else ""
+        where = f" field {shown('.'.join(keys))}" if keys else ""  # a quoted key may hold a newline
         return ClaimsFileError(self.path, self.lines.of(self.index, *keys), f"{self.label}{where}: {message}")
 
     def get(self, key: str, kind: type | tuple[type, ...], what: str, default: object = None) -> object:
@@ -110,14 +84,18 @@ class _Table:
             return default
         value, kinds = self.table[key], (kind if isinstance(kind, tuple) else (kind,))
         if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
-            raise self.error(f"must be {what}, got {value!r}", key)
+            raise self.error(f"must be {what}, got {shown(value)}", key)
         return value
 
 
 def _number(t: _Table, value: object, keys: tuple[str, ...], finite: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) \
-            or (finite and math.isinf(value)):
-        raise t.error(f"must be a {'finite ' if finite else ''}number, got {value!r}", *keys)
+    """``value`` if it is a number (an int that fits a float, a float; not nan, and finite unless ``finite`` is
+    false): a bool, a string, a date, an array or a table is an error at ``keys``."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and isinstance(value, int) and not -_MAX_FLOAT <= value <= _MAX_FLOAT:
+        number = False  # TOML integers are 64-bit; tomllib reads longer ones, which float() cannot convert
+    if not number or math.isnan(value) or (finite and math.isinf(value)):
+        raise t.error(f"must be a {'finite ' if finite else ''}number, got {shown(value)}", *keys)
     return value
 
 
@@ -129,7 +107,7 @@ def _sweep(t: _Table, name: str, spec: Mapping[str, object]) -> tuple[float, ...
     lo, hi = _number(t, spec["from"], keys), _number(t, spec["to"], keys)
     num = spec["num"]
     if isinstance(num, bool) or not isinstance(num, int) or not 2 <= num <= _MAX_SWEEP:
-        raise t.error(f"num must be an integer in [2, {_MAX_SWEEP}], got {num!r}", *keys)
+        raise t.error(f"num must be an integer in [2, {_MAX_SWEEP}], got {shown(num)}", *keys)
     spacing = spec.get("spacing", "linear")
     if spacing == "linear":
         inner = [lo + (hi - lo) * k / (num - 1) for k in range(1, num - 1)]
@@ -139,7 +117,7 @@ def _sweep(t: _Table, name: str, spec: Mapping[str, object]) -> tuple[float, ...
         inner = None
     if inner is not None:
         return (lo, *inner, hi)  # the ends exactly as written: rounding must not step outside a domain
-    raise t.error(f"spacing must be 'linear' or 'log' (log needs from, to > 0), got {spacing!r}", *keys)
+    raise t.error(f"spacing must be 'linear' or 'log' (log needs from, to > 0), got {shown(spacing)}", *keys)
 
 
 def _parameter(t: _Table, name: str, raw: object) -> Parameter:
@@ -147,7 +125,7 @@ def _parameter(t: _Table, name: str, raw: object) -> Parameter:
     spec = raw if isinstance(raw, dict) else {"values" if isinstance(raw, list) else "value": raw}
     unknown = sorted(set(spec) - set(_PARAMETER_FIELDS))
     if unknown:
-        raise t.error(f"unknown key {unknown[0]!r}; allowed: {', '.join(_PARAMETER_FIELDS)}", *keys)
+        raise t.error(f"unknown key {shown(unknown[0])}; allowed: {', '.join(_PARAMETER_FIELDS)}", *keys)
     given = [k for k in ("value", "values", "from") if k in spec]
     if len(given) != 1:
         raise t.error("give exactly one of value = x, values = [x, ...] or from/to/num", *keys)
@@ -163,7 +141,7 @@ def _parameter(t: _Table, name: str, raw: object) -> Parameter:
     if "domain" in spec:
         ends = spec["domain"]
         if not (isinstance(ends, list) and len(ends) == 2):
-            raise t.error(f"domain must be [lo, hi] (inf allowed), got {ends!r}", *keys)
+            raise t.error(f"domain must be [lo, hi] (inf allowed), got {shown(ends)}", *keys)
         lo, hi = (_number(t, e, keys, finite=False) for e in ends)
         if lo > hi:
             raise t.error(f"domain [{lo}, {hi}] is empty", *keys)
@@ -171,7 +149,7 @@ def _parameter(t: _Table, name: str, raw: object) -> Parameter:
     try:
         return Parameter(value, domain, vector=isinstance(value, tuple))
     except InvalidArgument:
-        raise t.error(f"value {value!r} lies outside its domain {domain.describe()}", *keys) from None
+        raise t.error(f"value {shown(value)} lies outside its domain {domain.describe()}", *keys) from None
 
 
 def _parameters(t: _Table, spec: EstimatorSpec) -> dict[str, Parameter]:
@@ -179,24 +157,34 @@ def _parameters(t: _Table, spec: EstimatorSpec) -> dict[str, Parameter]:
     reserved = set(spec.variables) | {"pi"}
     params = {}
     for name, value in raw.items():
-        if not _NAME.match(name) or name in reserved:
-            raise t.error(f"parameter name {name!r} is not allowed (a letter then letters, digits or _; "
+        if not _NAME.fullmatch(name) or name in reserved:
+            raise t.error(f"parameter name {shown(name)} is not allowed (a letter then letters, digits or _; "
                           f"not {', '.join(sorted(reserved))})", "parameters", name)
         params[name] = _parameter(t, name, value)
     missing = [p for p in spec.parameters if p not in params]
     if missing:
-        raise t.error(f"estimator {spec.name!r} needs parameters {', '.join(spec.parameters)}; missing "
+        raise t.error(f"estimator {shown(spec.name)} needs parameters {', '.join(spec.parameters)}; missing "
                       f"{', '.join(missing)}", "parameters")
+    _common_length(t, params)
     for name in spec.integer_parameters:
         values = params[name].value if isinstance(params[name].value, tuple) else (params[name].value,)
         if not all(float(v).is_integer() and v >= 1 for v in values):
-            raise t.error(f"must be integers >= 1, got {params[name].value!r}", "parameters", name)
+            raise t.error(f"must be integers >= 1, got {shown(params[name].value)}", "parameters", name)
     if spec.integer_parameters:
         sizes = {k: max(params[k].value) if isinstance(params[k].value, tuple) else params[k].value for k in "ndm"}
         if max(sizes["n"] * sizes["d"], sizes["d"] * sizes["m"]) > _MAX_ENTRIES:
             raise t.error(f"n d and d m must be at most {_MAX_ENTRIES:.0e} (the problem's matrices), got {sizes}",
                           "parameters")
     return params
+
+
+def _common_length(t: _Table, params: Mapping[str, Parameter]) -> None:
+    """Swept parameters are read side by side (one component per position): they must have one length."""
+    swept = [(name, len(p.value)) for name, p in params.items() if isinstance(p.value, tuple)]
+    for name, length in swept[1:]:
+        if length != swept[0][1]:
+            raise t.error(f"swept parameters are read side by side, so they need one common length: "
+                          f"{swept[0][0]} has {swept[0][1]} values, {name} has {length}", "parameters", name)
 
 
 def _formula(t: _Table, key: str, symbols: tuple[str, ...]):
@@ -233,18 +221,18 @@ def _prediction(t: _Table, kind: str, symbols: tuple[str, ...]):
 def _claim(t: _Table) -> Claim:
     unknown = sorted(set(t.table) - set(CLAIM_FIELDS))
     if unknown:
-        raise t.error(f"unknown field {unknown[0]!r}; allowed: {', '.join(CLAIM_FIELDS)}", unknown[0])
+        raise t.error(f"unknown field {shown(unknown[0])}; allowed: {', '.join(CLAIM_FIELDS)}", unknown[0])
     known = estimators()
     name = t.get("estimator", str, f"one of {', '.join(known)}")
     if name not in known:
-        raise t.error(f"unknown estimator {name!r}; allowed: {', '.join(known)}", "estimator")
+        raise t.error(f"unknown estimator {shown(name)}; allowed: {', '.join(known)}", "estimator")
     spec = known[name]
     kind = t.get("kind", str, "a kind")
     if kind not in spec.kinds:
-        raise t.error(f"estimator {name!r} supports kind {' or '.join(spec.kinds)}, got {kind!r}", "kind")
+        raise t.error(f"estimator {shown(name)} supports kind {' or '.join(spec.kinds)}, got {shown(kind)}", "kind")
     for key in ("integrand", "statistic", "breakpoints", "setup"):
         if key in t.table and key != spec.formula_field and key not in spec.optional:
-            raise t.error(f"estimator {name!r} takes no field '{key}'", key)
+            raise t.error(f"estimator {shown(name)} takes no field '{key}'", key)
     params = _parameters(t, spec)
     symbols = tuple(params)
     prediction = _prediction(t, kind, symbols)
@@ -261,6 +249,11 @@ def _claim(t: _Table) -> Claim:
             raise t.error(f"must be at most {top} (the work a file may ask for), got {fields[key]}", key)
     if not all(isinstance(a, str) for a in fields["assumptions"]):
         raise t.error("must be a list of strings", "assumptions")
+    for key, texts in (("title", [fields["title"]]), ("assumptions", fields["assumptions"])):
+        broken = next((text for text in texts if _BREAKS.search(text)), None)
+        if broken is not None:  # a listing, a report table or a terminal line would break at it
+            raise t.error(f"must be one line of text (no line breaks or control characters), got {shown(broken)}",
+                          key)
     try:
         claim = Claim(provenance=provenance, parameters=params, prediction=prediction, estimator=estimator,
                       kind=Kind(kind), **fields)
@@ -275,7 +268,11 @@ def _estimator(t: _Table, spec: EstimatorSpec, symbols: tuple[str, ...]):
     setup = t.get("setup", dict, "a table", {})
     unknown = sorted(set(setup) - set(spec.setup_fields))
     if unknown:
-        raise t.error(f"unknown key {unknown[0]!r}; allowed: {', '.join(spec.setup_fields)}", "setup", unknown[0])
+        raise t.error(f"unknown key {shown(unknown[0])}; allowed: {', '.join(spec.setup_fields)}",
+                      "setup", unknown[0])
+    for key, value in setup.items():  # the setup's fields are names (non-numeric choices)
+        if not isinstance(value, str):
+            raise t.error(f"must be a name (a string), got {shown(value)}", "setup", key)
     breakpoints = t.get("breakpoints", list, "a list of numbers (Z values)", [])
     for b in breakpoints:
         _number(t, b, ("breakpoints",))
@@ -292,7 +289,7 @@ def _provenance(t: _Table) -> Provenance:
     raw = t.get("provenance", dict, "a table with source = paper | derived | observed")
     unknown = sorted(set(raw) - set(_PROVENANCE_FIELDS))
     if unknown:
-        raise t.error(f"unknown key {unknown[0]!r}; allowed: {', '.join(_PROVENANCE_FIELDS)}", "provenance")
+        raise t.error(f"unknown key {shown(unknown[0])}; allowed: {', '.join(_PROVENANCE_FIELDS)}", "provenance")
     if "source" not in raw or not all(isinstance(v, str) for v in raw.values()):
         raise t.error("needs source = \"paper\" | \"derived\" | \"observed\" (all values strings)", "provenance")
     try:
@@ -317,49 +314,64 @@ def _evaluate_prediction(t: _Table, claim: Claim) -> None:
         raise t.error(str(exc), key) from None
 
 
-def _read(path: Path) -> str:
-    try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise ClaimsFileError(str(path), 1, f"file is larger than {_MAX_BYTES} bytes")
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidArgument("--claims-file", str(path), f"a readable UTF-8 TOML file ({exc})") from None
-
-
-def load_claims(path: str | Path) -> tuple[Claim, ...]:
-    """The claims declared in the TOML file at ``path`` (not registered); :class:`ClaimsFileError` if any is wrong."""
-    path = Path(path)
-    text = _read(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        raise ClaimsFileError(str(path), int(found.group(1)) if found else 1, f"TOML syntax error: {exc}") from None
-    lines = _Lines(text)
+def _claims(document: Document) -> tuple[Claim, ...]:
+    path, lines, data = document.path, document.lines, document.data
     extra = sorted(set(data) - {"claim"})
     if extra:
-        line = next((i + 1 for i, s in enumerate(lines.lines) if s.lstrip().startswith(extra[0])), 1)
-        raise ClaimsFileError(str(path), line,
-                              f"unknown top-level key {extra[0]!r}; a claims file holds [[claim]] tables")
+        raise ClaimsFileError(path, lines.starting(extra[0]),
+                              f"unknown top-level key {shown(extra[0])}; a claims file holds [[claim]] tables")
     tables = data.get("claim")
     if not isinstance(tables, list) or not tables:
-        raise ClaimsFileError(str(path), 1, "no [[claim]] tables; see examples/claims.toml")
+        raise ClaimsFileError(path, lines.starting("claim") if "claim" in data else 1,
+                              "no [[claim]] tables; see examples/claims.toml")
     builtin = {c.id for c in registered()}
     loaded: dict[str, Claim] = {}
     for index, table in enumerate(tables):
         if not isinstance(table, dict):
-            raise ClaimsFileError(str(path), lines.of(index),
-                                  f"claim #{index + 1} must be a [[claim]] table, got {table!r}")
-        t = _Table(str(path), lines, index, table)
-        claim = _claim(t)
+            raise ClaimsFileError(path, lines.of(index),
+                                  f"claim #{index + 1} must be a [[claim]] table, got {shown(table)}")
+        t = _Table(path, lines, index, table)
+        claim = _checked(t)
         if claim.id in loaded or claim.id in builtin:
-            raise t.error(f"id {claim.id!r} is already "
+            raise t.error(f"id {shown(claim.id)} is already "
                           f"{'declared above' if claim.id in loaded else 'a built-in claim'}",
                           "id")
         loaded[claim.id] = claim
     return tuple(loaded.values())
 
 
+def _checked(t: _Table) -> Claim:
+    """:func:`_claim`, with a last-resort net: an exception that is not a :class:`VerifierError` is a bug in
+    the checks above (each mistake should be named where it is read), reported at the claim's line, with the
+    exception chained (``__cause__``) so a test can tell the net from a real check."""
+    try:
+        return _claim(t)
+    except (VerifierError, MemoryError):
+        raise
+    except Exception as exc:
+        raise t.error(f"could not be read ({type(exc).__name__}: {shown(str(exc))}; a bug in the "
+                      "verifier: please report it with this file)") from exc
+
+
+def load_claims_file(path: str | Path) -> tuple[tuple[Claim, ...], dict[str, str]]:
+    """The claims declared in the TOML file at ``path`` and the file's record for reports (``{"path": ...,
+    "sha256": ...}``), both from one read of the file: the hash is that of the very bytes that were parsed, also
+    for a pipe (``--claims-file <(...)``) or a FIFO, which cannot be read twice. :class:`ClaimsFileError`
+    (``FILE:LINE: message``) if the file cannot be read or any claim in it is wrong."""
+    document = read_document(path)
+    return _claims(document), document.record
+
+
+def load_claims(path: str | Path) -> tuple[Claim, ...]:
+    """The claims declared in the TOML file at ``path`` (not registered); :class:`ClaimsFileError` if any is wrong.
+
+    :func:`load_claims_file` gives the file's record for reports from the same read."""
+    return load_claims_file(path)[0]
+
+
 def claims_file_record(path: str | Path) -> dict[str, str]:
-    """A claims file's provenance for reports: its path and the SHA-256 of its bytes."""
-    return {"path": str(path), "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest()}
+    """A claims file's provenance for reports: its path and the SHA-256 of its bytes, from a second read.
+
+    Right for a regular file that has not changed since it was loaded; a pipe or FIFO yields its bytes once, so
+    use the record :func:`load_claims_file` returns with the claims."""
+    return {"path": str(path), "sha256": hashlib.sha256(read_bytes(path)).hexdigest()}

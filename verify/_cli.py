@@ -22,7 +22,7 @@ from theory import InvalidArgument, VerifierError
 from ._budget import BUDGETS
 from ._check import DEFAULT_FALSE_FAIL_RATE
 from ._claim import Claim
-from ._claims_file import claims_file_record, load_claims
+from ._claims_file import load_claims_file
 from ._cli_list import add_filters, colour, filtered, list_json, list_text, paint
 from ._derive_check import add_check_arguments, run_derivation
 from ._diff import add_arguments as add_diff_arguments
@@ -145,13 +145,17 @@ def _apply(claims: tuple[Claim, ...], assignments: list[tuple[str, object]]) -> 
     return claims
 
 
-def _pool(files: list[str]) -> tuple[Claim, ...] | None:
-    """The claims of ``files`` (None: the registered ones); an id declared twice across files is an error."""
+def _pool(files: list[str], records: list[dict[str, str]] | None = None) -> tuple[Claim, ...] | None:
+    """The claims of ``files`` (None: the registered ones); an id declared twice across files is an error. Each
+    file's record (path, SHA-256 of the very bytes parsed: a pipe is read once) is appended to ``records``."""
     if not files:
         return None
     pool: dict[str, Claim] = {}
     for path in files:
-        for claim in load_claims(path):
+        claims, record = load_claims_file(path)
+        if records is not None:
+            records.append(record)
+        for claim in claims:
             if claim.id in pool:
                 raise InvalidArgument("--claims-file", path, f"files whose claim ids differ ({claim.id!r} is repeated)")
             pool[claim.id] = claim
@@ -194,8 +198,8 @@ def _show(claim_id: str, files: list[str]) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.scheduler and args.executor != "dask":
         raise InvalidArgument("--scheduler", args.scheduler, "given only with --executor dask")
-    claims = _apply(filtered(select(args.match, _pool(args.claims_file)), args, empty_ok=False), args.set)
-    sources = [claims_file_record(path) for path in args.claims_file]  # hashed when read, not when reported
+    sources: list[dict[str, str]] = []  # each file hashed from the bytes parsed, not read again to be reported
+    claims = _apply(filtered(select(args.match, _pool(args.claims_file, sources)), args, empty_ok=False), args.set)
     with report_lock(prepare_directory(args.report)) as out:  # one run at a time writes there
         recover(out)
         result, first = _checked(claims, args)

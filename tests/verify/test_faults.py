@@ -231,14 +231,14 @@ def test_signals_while_the_report_is_written_wait_for_it(tmp_path, monkeypatch, 
     import verify.report._report as report
 
     out = tmp_path / "report"
-    real = report._plot
+    real = report.overview
 
-    def interrupted_plot(result, path):
+    def interrupted_overview(result, path):
         os.kill(os.getpid(), signal.SIGINT)
         os.kill(os.getpid(), signal.SIGINT)
         return real(result, path)
 
-    monkeypatch.setattr(report, "_plot", interrupted_plot)
+    monkeypatch.setattr(report, "overview", interrupted_overview)
     assert main(_run_args(out)) == 130
     err = capsys.readouterr().err
     assert "SIGINT received while the report is written; it is finished first" in err and "Traceback" not in err
@@ -342,3 +342,20 @@ def test_an_interrupt_while_the_command_starts_is_quiet(delay):
     _, err = child.communicate(timeout=60)
     assert child.returncode in (0, 130), err
     assert "Traceback" not in err
+
+
+def test_a_claims_file_through_a_pipe_is_hashed_from_the_bytes_that_ran(tmp_path):
+    """Case 4: the report's SHA-256 of a claims file is that of the bytes parsed (a pipe cannot be read twice)."""
+    import hashlib
+    import threading
+
+    content = EXAMPLE.read_bytes()
+    fifo = tmp_path / "claims.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(content))
+    writer.start()
+    out = tmp_path / "report"
+    assert main(["run", "--claims-file", str(fifo), "--jobs", "1", "--report", str(out), "--quiet"]) == 0
+    writer.join(timeout=10)
+    [record] = json.loads((out / "report.json").read_text())["run"]["claims_files"]
+    assert record["sha256"] == hashlib.sha256(content).hexdigest() != hashlib.sha256(b"").hexdigest()
