@@ -30,7 +30,7 @@ from ._diff import run_diff
 from ._executors import default_jobs, make_executor
 from ._pack import derivation, derivations
 from ._registry import get, select
-from ._progress import RunProgress
+from ._progress import RunProgress, WriteProgress
 from ._protocols import maps_draws
 from ._run import run
 from ._session import Session, preload_modules
@@ -203,11 +203,14 @@ def _run(args: argparse.Namespace) -> int:
     with report_lock(prepare_directory(args.report)) as out:  # one run at a time writes there
         recover(out)
         result, first = _checked(claims, args)
+        shown, paths, failure = WriteProgress(args.report, args.quiet), None, None
         with held(deliver=False, notice=_finishing) as late:  # the report is written whole, or not at all
             try:
-                paths, failure = write_report(result, out, claims_files=sources), None
+                paths = write_report(result, out, claims_files=sources, progress=shown)
             except ReportNotWritten as exc:
-                paths, failure = None, exc
+                failure = exc
+            finally:
+                shown.close(written=paths is not None)
     _print_table(result, paths, quiet=args.quiet)
     if failure is not None:
         print(f"verify: error: {failure}", file=sys.stderr)

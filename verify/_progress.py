@@ -53,3 +53,33 @@ class RunProgress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+class WriteProgress:
+    """Progress while a report is written (``write_report(progress=...)``): a bar on a terminal, else a line when
+    it starts and when it is done, with the seconds it took; nothing with ``quiet``."""
+
+    def __init__(self, directory: str, quiet: bool, stream=None):
+        import time
+
+        self.stream, self.quiet, self.directory = stream or sys.stderr, quiet, directory
+        self.started, self.clock, self.bar = time.perf_counter(), time.perf_counter, None
+        if not quiet and not self.stream.isatty():
+            self.stream.write(f"writing the report to {directory} ...\n")
+            self.stream.flush()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet or not self.stream.isatty():
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=self.stream, unit="claim", leave=False, desc="writing the report")
+        self.bar.update(done - self.bar.n)
+
+    def close(self, written: bool) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        if not self.quiet and written:
+            self.stream.write(f"report written in {self.clock() - self.started:.1f} s\n")
+            self.stream.flush()

@@ -85,3 +85,17 @@ def test_colour_on_a_terminal_only_and_never_with_no_color(monkeypatch):
     list_text(claims, plain)
     assert "\033[" not in plain.getvalue() and plain.getvalue().splitlines()[-1].startswith(f"{len(claims)} claims")
     assert kind_of(claims[0]) in plain.getvalue()
+
+
+def test_the_report_s_writing_shows_progress(tmp_path, capsys):
+    from verify._progress import WriteProgress
+
+    assert main(["run", "--claims-file", EXAMPLE, "--jobs", "1", "--report", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert f"writing the report to {tmp_path} ..." in err and "report written in " in err
+    terminal = _Terminal()
+    shown = WriteProgress("somewhere", quiet=False, stream=terminal)
+    for done in range(1, 4):
+        shown(done, 3)
+    shown.close(written=True)
+    assert "writing the report" in terminal.getvalue() and "3/3" in terminal.getvalue()
