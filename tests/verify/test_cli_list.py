@@ -97,5 +97,6 @@ def test_the_report_s_writing_shows_progress(tmp_path, capsys):
     shown = WriteProgress("somewhere", quiet=False, stream=terminal)
     for done in range(1, 4):
         shown(done, 3)
+    assert shown.bar.n == shown.bar.total == 3
     shown.close(written=True)
-    assert "writing the report" in terminal.getvalue() and "3/3" in terminal.getvalue()
+    assert "writing the report" in terminal.getvalue() and "report written in" in terminal.getvalue()
