@@ -16,13 +16,13 @@ from typing import Mapping
 import mpmath
 import numpy as np
 
-from theory import Formula, InvalidArgument, NoConvergence, components
+from theory import Formula, InvalidArgument, NoConvergence, ResourceLimit, components
 
 from ._estimate import Estimate
 from ._quadrature import gaussian_expectation_quad
-from ._sampling import chunked_mean
+from ._sampling import Rows, chunked_mean
 
-__all__ = ["FormulaExpectationMC", "FormulaExpectationQuad"]
+__all__ = ["FormulaExpectationMC", "FormulaExpectationQuad", "MC_MAX_EVALUATIONS"]
 
 #: The Gaussian variable of an integrand.
 Z = "Z"
@@ -33,9 +33,22 @@ def _needs_z(formula: Formula) -> None:
         raise InvalidArgument("integrand", formula, "a Formula declared over the symbol 'Z'")
 
 
+#: The most integrand evaluations (components x draws) one :class:`FormulaExpectationMC` call may make: 2^32,
+#: e.g. a sweep of 1000 values at 2^22 draws (the standard budget's last look from the default n_start), a minute
+#: or two on one core for a short formula. Memory is bounded apart from this
+#: (:data:`numerics.MC_CHUNK_BYTES`).
+MC_MAX_EVALUATIONS = 1 << 32
+
+
 @dataclass(frozen=True)
 class FormulaExpectationMC:
-    """Estimator callable: E[integrand(Z)], Z ~ N(0, 1), at every component, by a chunked sample mean."""
+    """Estimator callable: E[integrand(Z)], Z ~ N(0, 1), at every component, by a chunked sample mean.
+
+    Components are evaluated a block at a time (:class:`Rows`), so memory stays
+    within :data:`numerics.MC_CHUNK_BYTES` whatever the sweep; a call of more than
+    :data:`MC_MAX_EVALUATIONS` evaluations raises :class:`theory.ResourceLimit`
+    before drawing anything.
+    """
 
     integrand: Formula
 
@@ -44,15 +57,23 @@ class FormulaExpectationMC:
 
     def __call__(self, values: Mapping[str, object], *, rng: np.random.Generator, n: int, dps=None) -> Estimate:
         comps = components(values)
+        if isinstance(n, (int, np.integer)) and len(comps) * int(n) > MC_MAX_EVALUATIONS:
+            raise ResourceLimit(f"a Monte Carlo mean of {self.integrand.text!r} at {len(comps)} components and "
+                                f"{n} draws", f"needs {len(comps) * int(n):.3g} evaluations",
+                                f"at most {MC_MAX_EVALUATIONS:.3g} (numerics.MC_MAX_EVALUATIONS)")
 
-        def sample(rng_: np.random.Generator, k: int) -> np.ndarray:
-            z = rng_.standard_normal(k)
-            rows = np.stack([np.broadcast_to(self.integrand.numpy({**c, Z: z}), (k,)) for c in comps])
+        def block(z: np.ndarray, lo: int, hi: int) -> np.ndarray:
+            k = z.size
+            rows = np.stack([np.broadcast_to(self.integrand.numpy({**c, Z: z}), (k,)) for c in comps[lo:hi]])
             if not np.all(np.isfinite(rows)):
                 i, j = np.argwhere(~np.isfinite(rows))[0]
                 raise NoConvergence(f"integrand {self.integrand.text!r} is {rows[i, j]} at Z = {z[j]:.6g} "
-                                    f"(component {i}: {comps[i]})")
+                                    f"(component {lo + i}: {comps[lo + i]})")
             return rows
+
+        def sample(rng_: np.random.Generator, k: int) -> Rows:
+            z = rng_.standard_normal(k)
+            return Rows(len(comps), lambda lo, hi: block(z, lo, hi))
 
         return chunked_mean(sample, rng=rng, n=n,
                             method=f"Monte Carlo mean of {self.integrand.text} over Z ~ N(0, 1) (float64)")

@@ -10,7 +10,7 @@ import numpy as np
 from theory import DualKernel, InvalidArgument, activation, hermite_quadrature, split_parameters
 
 from ._estimate import Estimate
-from ._sampling import CHUNK, chunked_mean
+from ._sampling import CHUNK, Rows, chunked_mean
 
 __all__ = ["HermiteQuadrature", "DualKernelSeries", "DualKernelMC", "dual_kernel_mc"]
 
@@ -69,9 +69,10 @@ def dual_kernel_mc(f, rhos, scale: float, *, rng: np.random.Generator, n: int, c
     if np.any(np.abs(r) > 1) or not np.all(np.isfinite(r)):
         raise InvalidArgument("rho", tuple(r.ravel()), "correlations in [-1, 1]")
 
-    def sample(rng_: np.random.Generator, k: int) -> np.ndarray:
+    def sample(rng_: np.random.Generator, k: int) -> Rows:
         z1, z2 = rng_.standard_normal(k), rng_.standard_normal(k)
-        return f(scale * z1) * f(scale * (r * z1 + np.sqrt(1 - r * r) * z2))
+        fu = f(scale * z1)
+        return Rows(len(r), lambda lo, hi: fu * f(scale * (r[lo:hi] * z1 + np.sqrt(1 - r[lo:hi] * r[lo:hi]) * z2)))
 
     return chunked_mean(sample, rng=rng, n=n, chunk=chunk,
                         method="Monte Carlo over correlated Gaussian pairs (float64)")

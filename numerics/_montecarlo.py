@@ -10,7 +10,7 @@ import numpy as np
 from theory import POSITIVE, activation, gaussian_integrand, split_parameters
 
 from ._estimate import Estimate
-from ._sampling import CHUNK, chunked_mean
+from ._sampling import CHUNK, Rows, chunked_mean
 
 __all__ = ["gaussian_expectation_mc", "GaussianMomentMC"]
 
@@ -26,8 +26,9 @@ def gaussian_expectation_mc(
 ) -> Estimate:
     """Sample mean of g(s Z_i), i = 1..n, at every scale s, with its standard error.
 
-    The same draws Z_i serve every scale (common random numbers); see
-    :func:`chunked_mean` for memory, chunk merging and the rounding floor.
+    The same draws Z_i serve every scale (common random numbers), evaluated a
+    block of scales at a time (``g`` must act elementwise); see :func:`chunked_mean`
+    for memory, chunk merging and the rounding floor.
 
     >>> est = gaussian_expectation_mc(np.square, [1.0], rng=np.random.default_rng(0), n=100_000)
     >>> abs(est.value[0] - 1) < 5 * est.std_error[0]
@@ -35,8 +36,12 @@ def gaussian_expectation_mc(
     """
     s = np.asarray(scales, dtype=float).reshape(-1, 1)
     POSITIVE.validate("scales", tuple(s.ravel().tolist()))
-    return chunked_mean(lambda rng_, k: g(s * rng_.standard_normal(k)), rng=rng, n=n, chunk=chunk,
-                        method="Monte Carlo sample mean (float64)")
+
+    def sample(rng_: np.random.Generator, k: int) -> Rows:
+        z = rng_.standard_normal(k)
+        return Rows(len(s), lambda lo, hi: g(s[lo:hi] * z))
+
+    return chunked_mean(sample, rng=rng, n=n, chunk=chunk, method="Monte Carlo sample mean (float64)")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from ._boundary import BoundaryRoot
 from ._interpolant import InterpolantResponse
 from ._coverage import BulkTraceMC, DriftRatio, NoiseSpikeRatio, s2_norm
 from ._regularizer_effects import InputNoiseSpike, WeightDecaySpectrum
-from ._gradient_norms import GRADIENT_NORMS, GRADIENT_PARAMETERS, GradientNorms
+from ._gradient_norms import (GRADIENT_MAX_BYTES, GRADIENT_MAX_WORK, GRADIENT_NORMS, GRADIENT_PARAMETERS, GradientNorms,
+                              gradient_norms_cost)
 from ._mc import (MC_QUANTITIES, EmpiricalResidueSpike, EmpiricalResidueSpikeMC, GaussianMomentsMC,
                   PopulationMu, PopulationMuMC)
 
@@ -41,5 +42,6 @@ __all__ = [
     "PhaseGrid", "Spectrum", "gradient_spectrum", "phase_grid", "SCALING_QUANTITIES", "ScalingSlope",
     "BoundaryRoot", "InterpolantResponse", "BulkTraceMC", "DriftRatio", "NoiseSpikeRatio", "s2_norm",
     "InputNoiseSpike", "WeightDecaySpectrum", "GRADIENT_NORMS", "GRADIENT_PARAMETERS", "GradientNorms", "MC_QUANTITIES",
+    "GRADIENT_MAX_WORK", "GRADIENT_MAX_BYTES", "gradient_norms_cost",
     "EmpiricalResidueSpike", "EmpiricalResidueSpikeMC", "GaussianMomentsMC", "PopulationMu", "PopulationMuMC"
 ]

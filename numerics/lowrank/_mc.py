@@ -35,7 +35,7 @@ from .._estimate import Estimate
 from ._setup import Setup
 from ._network import network
 from ._population import population_scales
-from .._sampling import chunked_mean
+from .._sampling import Rows, chunked_mean
 from ._spiked import SpikedData
 from ._targets import target
 
@@ -190,12 +190,26 @@ class GaussianMomentsMC:
         s = np.asarray(scales).reshape(-1, 1)
         act = network(np.ones((1, 1)), np.ones(1), activation=self.activation, **own)
 
-        def sample(g: np.random.Generator, k: int) -> np.ndarray:
+        def rows(z1: np.ndarray, z2: np.ndarray, q: str, sub: np.ndarray) -> np.ndarray:
+            d1 = act.dsigma(sub * z1)
+            if q == "mean_derivative":
+                return d1
+            if q == "variance_derivative":
+                return (d1 - act.dsigma(sub * z2)) ** 2 / 2
+            return z1 * d1 / sub
+
+        def block(z1: np.ndarray, z2: np.ndarray, lo: int, hi: int) -> np.ndarray:
+            """Rows lo..hi-1 of the quantities stacked one after another, len(s) rows each."""
+            parts = []
+            for i, q in enumerate(self.quantities):
+                a, b = max(lo - i * len(s), 0), min(hi - i * len(s), len(s))
+                if a < b:
+                    parts.append(rows(z1, z2, q, s[a:b]))
+            return np.vstack(parts)
+
+        def sample(g: np.random.Generator, k: int) -> Rows:
             z1, z2 = g.standard_normal(k), g.standard_normal(k)
-            d1, d2 = act.dsigma(s * z1), act.dsigma(s * z2)
-            rows = {"mean_derivative": d1, "variance_derivative": (d1 - d2) ** 2 / 2,
-                    "mean_second_derivative": z1 * d1 / s}
-            return np.vstack([rows[q] for q in self.quantities])
+            return Rows(len(self.quantities) * len(s), lambda lo, hi: block(z1, z2, lo, hi))
 
         return chunked_mean(sample, rng=rng, n=n, method="Monte Carlo: sigma'(sZ); pairs (sigma'(sZ1) - sigma'(sZ2))^2"
                             "/2 for the variance; Stein Z sigma'(sZ)/s for E sigma''")
