@@ -11,6 +11,8 @@ Error control (documented in the README, "How verdicts are calibrated"):
   claim FAILs at any look is at most its allotted rate. Each look draws fresh,
   independent samples from its own SeedSequence child.
 * Within a look, the rate is split evenly over the prediction's components.
+* A rate is refused when a piece of it (a look's share, split over up to 1024 components and an interval's two
+  tails) would not be a normal float: see :func:`verify.per_claim_rate` for the smallest rate allowed.
 * PASS needs the minimum detectable discrepancy (at false-pass rate beta,
   default 0.05) to be at most the claim's resolution: a PASS means a discrepancy
   of that size would have been caught with probability >= 1 - beta.
@@ -26,22 +28,26 @@ estimator declares ``deterministic = True``.
 from __future__ import annotations
 
 import hashlib
+import math
+import sys
 import threading
 import time
 from typing import Callable, Protocol
 
-import mpmath
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from numerics import Estimate, samples_needed
-from theory import InvalidArgument, NoConvergence
 
-from ._budget import budget as lookup_budget
+from ._arguments import budget_argument, callable_argument, calls_argument, claim_argument, probability, seed_argument
+from ._budget import Budget
 from ._claim import Claim, Kind
 from ._compare import Comparison, compare
-from ._interval import check_ranges, compare_interval, explain_interval
+from ._interval import compare_interval, explain_interval
+from ._outputs import (Undecidable, as_returned, claims_code, estimate_of, predicted_ranges, predicted_values,
+                       prediction_errors)
 from ._protocols import errors_of
+from ._result import split_rate
 from ._verdict import FAIL, INCONCLUSIVE, Verdict, decide, explain
 
 __all__ = ["check", "claim_key", "stream_key", "Calls", "InProcess", "DEFAULT_FALSE_FAIL_RATE",
@@ -99,10 +105,11 @@ def one_blas_thread():
     return threadpool_limits(limits=1)
 
 
-def predict(claim: Claim) -> tuple[tuple, tuple | None]:
-    """The claim's prediction and its own error bound, evaluated here."""
+def predict(claim: Claim) -> tuple[object, tuple | None]:
+    """The claim's prediction (a tuple when it returned a sequence, else what it returned: :func:`check` judges
+    it) and its own error bound, evaluated here."""
     with one_blas_thread():
-        predicted = tuple(claim.prediction(claim.values, dps=claim.dps))
+        predicted = as_returned(claim.prediction(claim.values, dps=claim.dps))
         return predicted, errors_of(claim.prediction, claim.values, dps=claim.dps)
 
 
@@ -113,13 +120,6 @@ def estimate(claim: Claim, seed: int, look: int, n: int | None) -> Estimate:
             return claim.estimator(claim.values, rng=None, n=None, dps=claim.dps)
         sequence = np.random.SeedSequence(int(seed), spawn_key=stream_key(claim, look))
         return claim.estimator(claim.values, rng=np.random.default_rng(sequence), n=n, dps=claim.dps)
-
-
-def _validate(seed: object, rate: float, name: str) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InvalidArgument("seed", seed, "a non-negative integer")
-    if not (isinstance(rate, (int, float)) and 0 < rate < 1):
-        raise InvalidArgument(name, rate, "a probability in (0, 1)")
 
 
 def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
@@ -133,62 +133,103 @@ def check(claim: Claim, *, seed: int = 0, budget: str = "standard",
     claim's resolution goes unnoticed when the verdict is PASS. Same seed, same
     result. ``progress(claim, look, looks, n)`` is called before each look. ``calls`` says where the
     prediction and the estimates are computed (default: here); the verdict does not depend on it.
+
+    Raises only :class:`VerifierError` subclasses, and only for a bad argument (before the claim is checked):
+    :class:`InvalidArgument` naming it (``claim`` not a :class:`Claim`, a negative ``seed``, a rate outside
+    (0, 1) or too small to split over the budget's looks and the components, see :func:`verify.per_claim_rate`),
+    :class:`UnknownName` for an unknown budget. Whatever the claim's own prediction or estimator raises or
+    returns becomes its verdict (:mod:`verify._outputs`): FAIL for broken code (it raised, or returned something
+    that is not a tuple of finite numbers or not a :class:`numerics.Estimate` of as many components),
+    INCONCLUSIVE for :class:`NoConvergence` and for ``MemoryError`` / :class:`ResourceLimit` ("resources: ...").
+    What the caller's own ``progress`` raises goes on to the caller.
     """
-    _validate(seed, false_fail_rate, "false_fail_rate")
-    _validate(0, false_pass_rate, "false_pass_rate")
-    plan = lookup_budget(budget)
+    plan = _arguments(claim, seed, budget, false_fail_rate, false_pass_rate, progress, calls)
+    seed, false_fail_rate, false_pass_rate = int(seed), float(false_fail_rate), float(false_pass_rate)
     start = time.perf_counter()
     calls = calls or InProcess()
-    if claim.kind is Kind.INTERVAL:
-        return _check_interval(claim, seed, plan, false_fail_rate, false_pass_rate, progress, start, calls)
-    predicted, prediction_error = calls.predict(claim)
-    if not all(mpmath.isfinite(mpmath.mpf(p)) for p in predicted):
-        return _verdict(claim, FAIL, f"the prediction is not finite: {tuple(map(str, predicted))}", [], seed,
-                        plan.name, false_fail_rate, start, needed=None)
+    looks: list = []
+    take = _interval_looks if claim.kind is Kind.INTERVAL else _looks
+    try:
+        outcome, reason, needed = take(claim, seed, plan, false_fail_rate, false_pass_rate, progress, calls, looks)
+    except Undecidable as stop:
+        outcome, reason, needed = stop.outcome, stop.reason, None
+        looks = looks if stop.keeps_looks else []
+    return _verdict(claim, outcome, reason, looks, seed, plan.name, false_fail_rate, start, needed)
+
+
+def _arguments(claim, seed, budget, false_fail_rate, false_pass_rate, progress, calls) -> Budget:
+    claim_argument(claim)
+    seed_argument(seed)
+    plan = budget_argument(budget)
+    split_rate(false_fail_rate, 1, plan.looks)
+    probability("false_pass_rate", false_pass_rate)
+    callable_argument("progress", progress)
+    calls_argument(calls)
+    return plan
+
+
+def _shared(alpha_look: float, components: int, looks: int) -> None:
+    """INCONCLUSIVE when a look's rate split over this many components and two tails is not a normal float (a
+    claim with more than :data:`verify._result.COMPONENTS` components at a rate near the smallest allowed)."""
+    if not alpha_look / components / 2 >= sys.float_info.min:
+        raise Undecidable(INCONCLUSIVE, f"the false-fail rate {alpha_look * looks:.3g} allotted to this claim, split "
+                          f"over {looks} looks, {components} components and two tails, is below the smallest "
+                          "normal float; a larger false-fail rate resolves it")
+
+
+def _looks(claim, seed, plan, rate, beta, progress, calls: Calls, looks: list) -> tuple[str, str, int | None]:
+    returned, errors = claims_code("prediction", calls.predict, claim)
+    predicted = predicted_values(returned)
+    prediction_error = prediction_errors(errors, len(predicted))
     if claim.kind is Kind.EXACT:
-        sizes, alpha_look = (None,), false_fail_rate
+        sizes, alpha_look = (None,), rate
     else:
-        sizes, alpha_look = plan.sample_sizes(claim.n_start), false_fail_rate / plan.looks
-    looks: list[Comparison] = []
+        sizes, alpha_look = plan.sample_sizes(claim.n_start), rate / plan.looks
+    _shared(alpha_look, len(predicted), len(sizes))
     outcome = None
     for k, n in enumerate(sizes):
         if progress:
             progress(claim, k, len(sizes), n or 0)
-        try:
-            estimate = calls.estimate(claim, seed, k, n)
-        except NoConvergence as exc:
-            return _verdict(claim, INCONCLUSIVE, f"estimator did not converge: {exc}", looks, seed, plan.name,
-                            false_fail_rate, start, needed=None)
+        estimate = estimate_of(claims_code("estimator", calls.estimate, claim, seed, k, n), len(predicted))
         with _MPMATH:
             looks.append(compare(predicted, estimate, resolution=claim.resolution, alpha=alpha_look,
-                                 beta=false_pass_rate, dps=claim.dps, scale_floor=claim.scale_floor,
+                                 beta=beta, dps=claim.dps, scale_floor=claim.scale_floor,
                                  prediction_error=prediction_error))
         outcome = decide(looks[-1])
         if outcome is not None:
             break
     outcome = outcome or INCONCLUSIVE
-    last = looks[-1]
-    needed = None
-    if outcome == INCONCLUSIVE and last.estimate.n_samples and not last.degenerate:
-        needed = samples_needed(last.estimate.n_samples, last.relative_detectable, claim.resolution)
-    return _verdict(claim, outcome, explain(outcome, last), looks, seed, plan.name, false_fail_rate, start, needed)
+    needed = _needed(looks[-1], claim.resolution) if outcome == INCONCLUSIVE else None
+    return outcome, explain(outcome, looks[-1]), needed
 
 
-def _check_interval(claim, seed, plan, rate, beta, progress, start, calls: Calls) -> Verdict:
-    ranges = check_ranges(calls.predict(claim)[0])
+#: log of the largest sample size worth suggesting (2**62): beyond it a claim is not resolved by sampling more
+_MOST_SAMPLES_LOG = 62 * math.log(2)
+
+
+def _needed(last: Comparison, resolution: float) -> int | None:
+    """The sample size that would resolve an INCONCLUSIVE look, computed in log space (a detectable discrepancy of
+    1e300 over a resolution of 1e-2 must not overflow); None when it cannot be said or is beyond 2**62."""
+    n, mdd = last.estimate.n_samples, last.relative_detectable
+    if not n or last.degenerate or not 0 < mdd < math.inf or not mdd > resolution:
+        return None
+    if math.log(n) + 2 * (math.log(mdd) - math.log(resolution)) > _MOST_SAMPLES_LOG:
+        return None
+    return samples_needed(n, mdd, resolution)
+
+
+def _interval_looks(claim, seed, plan, rate, beta, progress, calls: Calls, looks: list) -> tuple[str, str, None]:
+    ranges = predicted_ranges(claims_code("prediction", calls.predict, claim)[0])
     sizes = plan.sample_sizes(claim.n_start)
-    looks, outcome = [], None
+    _shared(rate / plan.looks, len(ranges), plan.looks)
+    outcome = None
     for k, n in enumerate(sizes):
         if progress:
             progress(claim, k, len(sizes), n)
-        try:
-            estimate = calls.estimate(claim, seed, k, n)
-        except NoConvergence as exc:
-            return _verdict(claim, INCONCLUSIVE, f"estimator did not converge: {exc}", looks, seed, plan.name,
-                            rate, start, needed=None)
+        estimate = estimate_of(claims_code("estimator", calls.estimate, claim, seed, k, n), len(ranges))
         if not claim.spends_rate and estimate.statistical:
-            raise InvalidArgument(f"estimator of {claim.id}", estimate.method,
-                                  "a bound estimate (the estimator is declared deterministic, so no rate was allotted)")
+            raise Undecidable(FAIL, f"the claim's estimator returned a statistical estimate ({estimate.method!r}), "
+                              "but declares deterministic = True (so no rate was allotted to it)")
         with _MPMATH:
             looks.append(compare_interval(ranges, estimate, alpha=rate / plan.looks, beta=beta,
                                           resolution=claim.resolution))
@@ -196,12 +237,10 @@ def _check_interval(claim, seed, plan, rate, beta, progress, start, calls: Calls
         if outcome is not None or not estimate.statistical:   # a bound does not shrink with more looks
             break
     outcome = outcome or INCONCLUSIVE
-    return _verdict(claim, outcome, explain_interval(outcome, looks[-1]), looks, seed, plan.name, rate, start,
-                    needed=None)
+    return outcome, explain_interval(outcome, looks[-1]), None
 
 
 def _verdict(claim, outcome, reason, looks, seed, budget_name, rate, start, needed) -> Verdict:
     spent = sum(c.alpha for c in looks if c.estimate.statistical)
     return Verdict(claim, outcome, reason, tuple(looks), int(seed), budget_name, rate, spent,
                    time.perf_counter() - start, needed)
-

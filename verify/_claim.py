@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from numbers import Real
 from types import MappingProxyType
 from typing import Mapping
+
+import numpy as np
 
 from theory import Interval, InvalidArgument
 
@@ -22,6 +26,23 @@ _SOURCES = ("paper", "derived", "observed")
 #: that is usually right about definitions ([S] in our notes), or from a low-quality secondary note known to
 #: invent things ([S-low]); only a paper's statement has a trust level.
 TRUST = {"primary": "", "secondary": "secondary source", "secondary-low": "low-trust secondary source"}
+#: The most decimal digits a claim may ask for, and its largest first look
+MAX_DPS = 1000
+MAX_N_START = 1 << 40
+
+
+def _real(value: object) -> bool:
+    """A real number that is not a bool nor NaN, and fits a float (NumPy scalars too)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        return False
+    try:
+        return not math.isnan(float(value))
+    except OverflowError:
+        return False
+
+
+def _integer(value: object) -> bool:
+    return not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, np.integer))
 
 
 class Kind(str, Enum):
@@ -70,6 +91,12 @@ class Provenance:
     trust: str = "primary"
 
     def __post_init__(self) -> None:
+        for name in ("source", "note", "trust"):
+            if not isinstance(getattr(self, name), str):
+                raise InvalidArgument(f"provenance.{name}", getattr(self, name), "a str")
+        for name in ("arxiv", "version", "locator"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise InvalidArgument(f"provenance.{name}", getattr(self, name), "None or a str")
         if self.trust not in TRUST or (self.trust != "primary" and self.source != "paper"):
             raise InvalidArgument("provenance.trust", self.trust,
                                   f"one of {', '.join(TRUST)} ('primary' unless the source is a paper)")
@@ -101,18 +128,30 @@ class Parameter:
     vector: bool = False
 
     def __post_init__(self) -> None:
+        if not isinstance(self.domain, Interval):
+            raise InvalidArgument("domain", self.domain, "a theory.Interval")
+        if not isinstance(self.vector, (bool, np.bool_)):
+            raise InvalidArgument("vector", self.vector, "True or False")
         self.check("parameter", self.value)
 
     def check(self, name: str, value: object) -> None:
         """Raise InvalidArgument unless ``value`` has this parameter's shape and lies in its domain."""
         if isinstance(value, tuple) and not self.vector:
             raise InvalidArgument(name, value, f"a single number in {self.domain.describe()}")
-        self.domain.validate(name, value)
+        try:
+            self.domain.validate(name, value)
+        except (OverflowError, TypeError, ValueError) as exc:  # an int beyond float's range, say
+            if isinstance(exc, InvalidArgument):
+                raise
+            raise InvalidArgument(name, value, f"a number in {self.domain.describe()}") from None
 
 
 @dataclass(frozen=True)
 class Claim:
     """One checkable statement.
+
+    Every field is checked when the claim is made (an InvalidArgument naming it): its type first, then its
+    range; lists given as ``assumptions`` or ``illustrations`` are kept as tuples, NumPy numbers as Python ones.
 
     Attributes
     ----------
@@ -129,8 +168,8 @@ class Claim:
     resolution : the relative discrepancy the claim must be able to detect
         (absolute where the prediction is 0); for an interval claim, the
         absolute margin from a range's end it is meant to resolve (display only).
-    dps : decimal digits at which the prediction (and exact estimators) are evaluated.
-    n_start : sample size of the first sequential look (statistical claims).
+    dps : decimal digits at which the prediction (and exact estimators) are evaluated, in [5, 1000].
+    n_start : sample size of the first sequential look (statistical claims), in [2, 2**40].
     assumptions : statements the claim relies on, in words.
     scale_floor : relative discrepancies are measured against max(|prediction|,
         scale_floor); with the default 0, an exactly zero prediction is measured on
@@ -164,30 +203,60 @@ class Claim:
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not _ID.match(self.id):
             raise InvalidArgument("id", self.id, "a dotted lower-case slug like 'gauss.relu.mu'")
+        if not isinstance(self.title, str) or not self.title.strip():
+            raise InvalidArgument("title", self.title, "a non-empty str (one line in words)")
         if not isinstance(self.provenance, Provenance):
             raise InvalidArgument("provenance", self.provenance, "a Provenance")
         if not isinstance(self.kind, Kind):
             raise InvalidArgument("kind", self.kind, "Kind.EXACT, Kind.STATISTICAL or Kind.INTERVAL")
-        if not (isinstance(self.resolution, (int, float)) and 0 < self.resolution < 1):
+        for name in ("prediction", "estimator"):
+            if not callable(getattr(self, name)):
+                raise InvalidArgument(name, getattr(self, name), "a callable (see verify.Prediction, verify.Estimator)")
+        self._check_numbers()
+        self._check_parameters()
+        for name in ("assumptions", "illustrations"):
+            self._check_tuple(name)
+        if self.independence is not None and (not isinstance(self.independence, str)
+                                              or self.independence not in ROUTES):
+            raise InvalidArgument("independence", self.independence, f"None or one of {', '.join(ROUTES)}")
+
+    def _check_numbers(self) -> None:
+        if not (_real(self.resolution) and 0 < self.resolution < 1):
             raise InvalidArgument("resolution", self.resolution, "a relative discrepancy in (0, 1)")
-        if isinstance(self.dps, bool) or not isinstance(self.dps, int) or self.dps < 5:
-            raise InvalidArgument("dps", self.dps, "an integer >= 5")
-        if not (isinstance(self.scale_floor, (int, float)) and 0 <= self.scale_floor < float("inf")):
+        if not (_real(self.scale_floor) and 0 <= self.scale_floor < math.inf):
             raise InvalidArgument("scale_floor", self.scale_floor, "a finite number >= 0")
-        if isinstance(self.n_start, bool) or not isinstance(self.n_start, int) or self.n_start < 2:
-            raise InvalidArgument("n_start", self.n_start, "an integer >= 2")
+        if not (_integer(self.dps) and 5 <= self.dps <= MAX_DPS):
+            raise InvalidArgument("dps", self.dps, f"an integer in [5, {MAX_DPS}]")
+        if not (_integer(self.n_start) and 2 <= self.n_start <= MAX_N_START):
+            raise InvalidArgument("n_start", self.n_start, "an integer in [2, 2**40]")
+        for name in ("resolution", "scale_floor", "dps", "n_start"):  # NumPy scalars become Python numbers
+            value = getattr(self, name)
+            object.__setattr__(self, name, int(value) if name in ("dps", "n_start") else float(value))
+
+    def _check_parameters(self) -> None:
+        if not isinstance(self.parameters, Mapping):
+            raise InvalidArgument("parameters", self.parameters, "a mapping of name -> Parameter")
         for name, p in self.parameters.items():
+            if not isinstance(name, str) or not name:
+                raise InvalidArgument("parameters", name, "names that are non-empty str")
             if not isinstance(p, Parameter):
                 raise InvalidArgument(f"parameters[{name!r}]", p, "a Parameter(value, domain)")
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        if not isinstance(self.thresholds, Mapping):
+            raise InvalidArgument("thresholds", self.thresholds, "a mapping of parameter name -> rationale")
         for name, why in dict(self.thresholds).items():
-            if name not in self.parameters or not (isinstance(why, str) and why.strip()):
+            if not isinstance(name, str) or name not in self.parameters or not (isinstance(why, str) and why.strip()):
                 raise InvalidArgument(f"thresholds[{name!r}]", why, "a parameter of the claim with its rationale")
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
-        if self.independence is not None and self.independence not in ROUTES:
-            raise InvalidArgument("independence", self.independence, f"one of {', '.join(ROUTES)}")
-        if not (callable(self.prediction) and callable(self.estimator)):
-            raise InvalidArgument("prediction/estimator", (self.prediction, self.estimator), "callables")
+
+    def _check_tuple(self, name: str) -> None:
+        """``assumptions`` (str) and ``illustrations`` (callables): a list or tuple, kept as a tuple."""
+        value = getattr(self, name)
+        ok = (lambda a: isinstance(a, str)) if name == "assumptions" else callable
+        if not isinstance(value, (tuple, list)) or not all(ok(a) for a in value):
+            what = "str" if name == "assumptions" else "callables f(values) -> picture data"
+            raise InvalidArgument(name, value, f"a tuple of {what}")
+        object.__setattr__(self, name, tuple(value))
 
     @property
     def values(self) -> dict[str, float | tuple[float, ...]]:

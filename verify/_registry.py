@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable
 
 from theory import InvalidArgument, UnknownName
 
@@ -54,7 +55,10 @@ def claims() -> tuple[Claim, ...]:
 
 
 def get(claim_id: str) -> Claim:
-    """The claim registered under ``claim_id``."""
+    """The claim registered under ``claim_id``; an id of another type is an InvalidArgument, an unknown one an
+    UnknownName (with the closest ids)."""
+    if not isinstance(claim_id, str):
+        raise InvalidArgument("claim_id", claim_id, "a claim id (a str like 'gauss.relu.mean_derivative.mc')")
     _load_catalogue()
     if claim_id not in _CLAIMS:
         raise UnknownName("claim id", claim_id, list(_CLAIMS))
@@ -67,7 +71,7 @@ def select(pattern: str | None, among: tuple[Claim, ...] | None = None) -> tuple
     ``among`` defaults to the registered claims (a claims file's claims, say).
     A malformed pattern, or one that matches nothing, is an error.
     """
-    pool = claims() if among is None else tuple(among)
+    pool = claims() if among is None else _among(among)
     if pattern is None:
         return pool
     if not isinstance(pattern, str) or not _PATTERN.match(pattern) or pattern.count("[") != pattern.count("]"):
@@ -81,3 +85,13 @@ def select(pattern: str | None, among: tuple[Claim, ...] | None = None) -> tuple
         raise InvalidArgument("pattern", pattern,
                               f"a pattern matching at least one claim (families: {', '.join(prefixes)})")
     return tuple(chosen)
+
+
+def _among(among: object) -> tuple[Claim, ...]:
+    if isinstance(among, (str, bytes, dict)) or not isinstance(among, Iterable):
+        raise InvalidArgument("among", among, "None or a sequence of verify.Claim")
+    pool = tuple(among)
+    for claim in pool:
+        if not isinstance(claim, Claim):
+            raise InvalidArgument("among", claim, "verify.Claim entries (this one is not)")
+    return pool

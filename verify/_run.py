@@ -24,13 +24,14 @@ from typing import Callable, Mapping, Sequence
 import cloudpickle
 
 from numerics import drawing_with
-from theory import InvalidArgument
 
 from . import _work
+from ._arguments import run_arguments
 from ._budget import budget as lookup_budget
 from ._check import DEFAULT_FALSE_FAIL_RATE, DEFAULT_FALSE_PASS_RATE, Progress, check, estimate, one_blas_thread
 from ._claim import Claim
 from ._executors import ClaimTimedOut, Executor, WorkerLost
+from ._outputs import resources
 from ._protocols import maps_draws
 from ._result import RunResult, per_claim_rate
 from ._verdict import FAIL, INCONCLUSIVE, Verdict
@@ -56,15 +57,26 @@ def run(claims: Sequence[Claim], *, seed: int = 0, budget: str = "standard",
     in this thread, as each verdict is decided. ``pictures`` draws each claim's illustrations and the report's plot
     of its looks with its verdict, where it is decided (False: the report draws them when it is written).
     ``order`` (larger first) only changes which claims start first, never their numbers.
+
+    Every argument is checked before any claim is (:class:`InvalidArgument` naming it): ``claims`` a sequence of
+    :class:`Claim` with distinct ids, ``seed``, ``budget``, the rates (the false-fail rate large enough to split
+    over the selection, :func:`per_claim_rate`), the callables, ``executor``, ``claim_timeout``, ``decided``.
+    A claim's own failure is its verdict and the run goes on: FAIL when its code raised, INCONCLUSIVE when it
+    ran out of memory (``MemoryError``, :class:`ResourceLimit`: "resources: ...") or time.
     """
-    _check_timeout(claim_timeout, executor)
+    claims, plan = run_arguments(claims, seed=seed, budget=budget, false_fail_rate=false_fail_rate,
+                                 false_pass_rate=false_pass_rate, progress=progress, on_verdict=on_verdict,
+                                 executor=executor, claim_timeout=claim_timeout, decided=decided, pictures=pictures,
+                                 order=order)
+    rate = per_claim_rate(claims, false_fail_rate, budget=plan)
+    seed, budget = int(seed), plan.name
+    false_fail_rate, false_pass_rate = float(false_fail_rate), float(false_pass_rate)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    rate = per_claim_rate(claims, false_fail_rate)
     decided = dict(decided or {})
     results: dict[int, Verdict] = {i: decided[c.id] for i, c in enumerate(claims) if c.id in decided}
     todo = [i for i in range(len(claims)) if i not in results]
-    settings = dict(seed=seed, budget=budget, false_fail_rate=rate, false_pass_rate=false_pass_rate,
+    settings = dict(seed=seed, budget=plan, false_fail_rate=rate, false_pass_rate=false_pass_rate,
                     progress=progress)
     interrupted = False
     try:
@@ -85,16 +97,6 @@ def run(claims: Sequence[Claim], *, seed: int = 0, budget: str = "standard",
     return RunResult(verdicts, seed, budget, false_fail_rate, false_pass_rate, started, time.perf_counter() - t0,
                      len(claims), interrupted, executor.name if executor else "in-process",
                      resumed=sum(c.id in decided for c in claims) - reused, reused=reused)
-
-
-def _check_timeout(value: object, executor: Executor | None) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise InvalidArgument("claim_timeout", value, "a positive number of seconds")
-    if executor is None:
-        raise InvalidArgument("claim_timeout", value,
-                              "given with an executor (a claim checked in this thread cannot be stopped)")
 
 
 def _spread(claims, todo, settings, executor: Executor, timeout, pictures, results, on_verdict) -> None:
@@ -124,11 +126,11 @@ def _spread(claims, todo, settings, executor: Executor, timeout, pictures, resul
 
 
 class _Held:
-    """SIGINT and SIGTERM held while the main thread waits on the drivers, and delivered (to the handler that was
-    installed before) at a safe point: raised inside ``concurrent.futures.wait``, a KeyboardInterrupt can leave a
-    future's lock held, and the run would hang. Outside the main thread, signals are left alone."""
+    """SIGINT, SIGTERM and SIGHUP held while the main thread waits on the drivers, and delivered (to the handler
+    that was installed before) at a safe point: raised inside ``concurrent.futures.wait``, a KeyboardInterrupt can
+    leave a future's lock held, and the run would hang. Outside the main thread, signals are left alone."""
 
-    _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+    _SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self) -> None:
         self.previous: dict[int, object] = {}
@@ -179,6 +181,8 @@ def _checked(claim: Claim, settings: dict, where: Callable | None, timeout, pict
                           start)
     except WorkerLost as exc:
         return _undecided(claim, FAIL, str(exc), settings, start)
+    except MemoryError as exc:  # ResourceLimit too: the evidence was not gathered, nothing disagreed
+        return _undecided(claim, INCONCLUSIVE, resources(exc), settings, start)
     except Exception as exc:  # noqa: BLE001  (one broken claim must not lose the run)
         return _undecided(claim, FAIL, f"the claim raised {type(exc).__name__}: {exc}", settings, start)
     if not pictures:
