@@ -36,11 +36,13 @@ import sys
 from pathlib import Path
 from typing import Mapping
 
+from numerics import FormulaExpectationQuad
 from theory import (REAL, FormulaPrediction, FormulaRange, Interval, InvalidArgument, VerifierError, components,
                     parse_formula)
 
 from ._claim import Claim, Kind, Parameter, Provenance
-from ._claims_file_estimators import EstimatorSpec
+
+from ._claims_file_estimators import EstimatorSpec, QuadraturePrediction
 from ._claims_file_read import ClaimsFileError, Document, Lines, read_bytes, read_document, shown
 from ._pack import estimators
 from ._interval import check_ranges
@@ -49,7 +51,7 @@ from ._registry import claims as registered
 __all__ = ["ClaimsFileError", "load_claims", "load_claims_file", "claims_file_record", "CLAIM_FIELDS"]
 
 _REQUIRED = ("id", "title", "kind", "estimator", "resolution", "provenance")
-_OPTIONAL = ("prediction", "range", "parameters", "assumptions", "dps", "n_start", "scale_floor",
+_OPTIONAL = ("prediction", "prediction_by", "range", "parameters", "assumptions", "dps", "n_start", "scale_floor",
              "integrand", "statistic", "breakpoints", "setup")
 #: Every field a ``[[claim]]`` table may have.
 CLAIM_FIELDS = _REQUIRED + _OPTIONAL
@@ -218,6 +220,21 @@ def _prediction(t: _Table, kind: str, symbols: tuple[str, ...]):
     return FormulaPrediction(_formula(t, "prediction", symbols))
 
 
+def _by_quadrature(t: _Table, spec: EstimatorSpec, kind: str, symbols: tuple[str, ...]) -> QuadraturePrediction:
+    """``prediction_by = "quadrature"``: the quadrature of the Monte Carlo estimator's own integrand."""
+    by = t.get("prediction_by", str, '"quadrature"')
+    if by != "quadrature" or kind != "statistical" or spec.variables != ("Z",):
+        raise t.error('prediction_by = "quadrature" is for a statistical claim of an estimator over Z ~ N(0, 1) '
+                      f'(gaussian_expectation), got {shown(by)} with estimator {shown(spec.name)}, kind '
+                      f"{shown(kind)}", "prediction_by")
+    if "prediction" in t.table:
+        raise t.error("a claim states a prediction or prediction_by, not both", "prediction")
+    breakpoints = t.get("breakpoints", list, "a list of numbers (Z values)", [])
+    integrand = _formula(t, spec.formula_field, symbols + spec.variables)
+    return QuadraturePrediction(FormulaExpectationQuad(integrand, tuple(float(_number(t, b, ("breakpoints",)))
+                                                                        for b in breakpoints)))
+
+
 def _claim(t: _Table) -> Claim:
     unknown = sorted(set(t.table) - set(CLAIM_FIELDS))
     if unknown:
@@ -231,11 +248,13 @@ def _claim(t: _Table) -> Claim:
     if kind not in spec.kinds:
         raise t.error(f"estimator {shown(name)} supports kind {' or '.join(spec.kinds)}, got {shown(kind)}", "kind")
     for key in ("integrand", "statistic", "breakpoints", "setup"):
-        if key in t.table and key != spec.formula_field and key not in spec.optional:
+        by_quadrature = key == "breakpoints" and "prediction_by" in t.table  # the prediction's quadrature's
+        if key in t.table and key != spec.formula_field and key not in spec.optional and not by_quadrature:
             raise t.error(f"estimator {shown(name)} takes no field '{key}'", key)
     params = _parameters(t, spec)
     symbols = tuple(params)
-    prediction = _prediction(t, kind, symbols)
+    prediction = (_by_quadrature(t, spec, kind, symbols) if "prediction_by" in t.table
+                  else _prediction(t, kind, symbols))
     estimator = _estimator(t, spec, symbols)
     provenance = _provenance(t)
     fields = dict(id=t.get("id", str, "a dotted id"), title=t.get("title", str, "a one-line statement"),

@@ -12,7 +12,7 @@ from typing import Callable, Mapping
 
 from numerics import FormulaExpectationMC, FormulaExpectationQuad
 
-__all__ = ["EstimatorSpec", "GENERIC_ESTIMATORS"]
+__all__ = ["EstimatorSpec", "GENERIC_ESTIMATORS", "QuadraturePrediction"]
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,21 @@ GENERIC_ESTIMATORS = (
     EstimatorSpec("gaussian_expectation_quad", "E[integrand(Z)], Z ~ N(0, 1), by quadrature to dps digits",
                   ("exact",), "integrand", ("Z",), _quad, optional=("breakpoints",)),
 )
+
+
+@dataclass(frozen=True)
+class QuadraturePrediction:
+    """A claims file's ``prediction_by = "quadrature"``: the prediction is the quadrature of the estimator's own
+    integrand to the claim's dps (:class:`numerics.FormulaExpectationQuad`), with its error bound, so a file can
+    check Monte Carlo against quadrature for one integrand without a closed form."""
+
+    quadrature: FormulaExpectationQuad
+
+    def __call__(self, values, *, dps: int) -> tuple:
+        return self.quadrature(values, dps=dps).value
+
+    def errors(self, values, *, dps: int) -> tuple:
+        return self.quadrature(values, dps=dps).bound
+
+    def expression(self, params=None) -> str:
+        return f"E[{self.quadrature.integrand.text}] by quadrature"

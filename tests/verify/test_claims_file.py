@@ -1,5 +1,6 @@
 """Covers verify/_claims_file.py and verify/_claims_file_estimators.py: user-defined claims in TOML."""
 
+import dataclasses
 import hashlib
 import json
 import textwrap
@@ -209,3 +210,50 @@ def test_gradient_problems_are_bounded_in_size(tmp_path):
 def test_every_field_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert all(f"`{field}`" in readme for field in CLAIM_FIELDS)
+
+
+QUADRATURE = """\
+[[claim]]
+id = "user.gelu.mean"
+title = "E[gelu(sZ)]: Monte Carlo against quadrature of the same integrand"
+kind = "statistical"
+estimator = "gaussian_expectation"
+integrand = "s*Z*(1 + erf(s*Z/sqrt(2)))/2"
+prediction_by = "quadrature"
+breakpoints = [0]
+resolution = 0.02
+provenance = { source = "observed" }
+
+[claim.parameters]
+s = { values = [0.5, 2.0], domain = [0, inf] }
+"""
+
+
+def test_a_file_compares_monte_carlo_with_quadrature_of_one_integrand(tmp_path):
+    """Issue 23: prediction_by = "quadrature" predicts by quadrature of the estimator's own integrand (with its
+    bound), so no closed form is needed; a wrong integrand on one side is caught."""
+    [claim] = load_claims(_write(tmp_path, QUADRATURE))
+    assert claim.formula() == "E[s*Z*(1 + erf(s*Z/sqrt(2)))/2] by quadrature"
+    assert verify.check(claim, seed=0).outcome == verify.PASS
+    # the quadrature side of the same file with another integrand: Monte Carlo of gelu no longer matches it
+    other = dataclasses.replace(claim, prediction=load_claims(_write(
+        tmp_path, QUADRATURE.replace("erf(s*Z/", "erf(2*s*Z/"), "other.toml"))[0].prediction)
+    assert verify.check(other, seed=0).outcome == verify.FAIL
+
+
+@pytest.mark.parametrize("change,key", [
+    ('prediction_by = "quadrature"', "prediction"),               # both a prediction and prediction_by
+    ('kind = "interval"', "prediction_by"),
+    ('estimator = "gaussian_expectation_quad"', "prediction_by"),
+])
+def test_prediction_by_quadrature_is_refused_where_it_makes_no_sense(tmp_path, change, key):
+    text = QUADRATURE
+    if key == "prediction":
+        text = text.replace('prediction_by = "quadrature"', 'prediction_by = "quadrature"\nprediction = "s"')
+    elif change.startswith("kind"):
+        text = text.replace('kind = "statistical"', change)
+    else:
+        text = text.replace('estimator = "gaussian_expectation"', change).replace('kind = "statistical"',
+                                                                                  'kind = "exact"')
+    error = _error(tmp_path, text)
+    assert error.line > 1
