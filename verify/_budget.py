@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from theory import UnknownName
+from theory import InvalidArgument, UnknownName
 
 __all__ = ["Budget", "BUDGETS", "budget"]
 
@@ -31,6 +31,8 @@ def budget(name: str | Budget) -> Budget:
     """The budget called ``name`` (``quick``, ``standard`` or ``thorough``)."""
     if isinstance(name, Budget):
         return name
+    if not isinstance(name, str):
+        raise InvalidArgument("budget", name, f"a budget name ({', '.join(BUDGETS)})")
     if name not in BUDGETS:
         raise UnknownName("budget", name, list(BUDGETS))
     return BUDGETS[name]

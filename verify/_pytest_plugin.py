@@ -126,7 +126,11 @@ def _settings(config: pytest.Config) -> _Settings:
     claims = tuple(chosen.values())
     source = " and ".join(([f"--claims {pattern!r}"] if pattern is not None else [])
                           + [f"--claims-file {f}" for f in files])
-    return _Settings(claims, seed, budget, rate, verify.per_claim_rate(claims, rate), source)
+    try:
+        per_claim = verify.per_claim_rate(claims, rate, budget=budget)
+    except verify.VerifierError as exc:  # a rate too small to split over the selection
+        raise pytest.UsageError(f"--claims-false-fail-rate: {exc}") from None
+    return _Settings(claims, seed, budget, rate, per_claim, source)
 
 
 def _select(verify, pattern: str, among):

@@ -29,6 +29,8 @@ class RunResult:
     ``interrupted`` if stopped early; ``executor`` says where the work ran (``in-process``, ``processes x2``,
     ``dask ...``); ``resumed`` counts the verdicts taken over from the interrupted run this one resumed, and
     ``reused`` those taken from a cache (each such verdict carries :attr:`Verdict.reused`).
+    ``false_fail_rate_per_claim`` is the rate each claim that spends it was allotted: the run's rate over all the
+    selected claims that spend it, decided or not (an interrupted run allotted it to claims it never reached).
     """
 
     verdicts: tuple[Verdict, ...]
@@ -43,6 +45,7 @@ class RunResult:
     executor: str = "in-process"
     resumed: int = 0
     reused: int = 0
+    false_fail_rate_per_claim: float | None = None
 
     def counts(self) -> dict[str, int]:
         return {o: sum(v.outcome == o for v in self.verdicts) for o in OUTCOMES}

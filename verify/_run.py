@@ -96,7 +96,8 @@ def run(claims: Sequence[Claim], *, seed: int = 0, budget: str = "standard",
     reused = sum(v.reused is not None for v in verdicts)
     return RunResult(verdicts, seed, budget, false_fail_rate, false_pass_rate, started, time.perf_counter() - t0,
                      len(claims), interrupted, executor.name if executor else "in-process",
-                     resumed=sum(c.id in decided for c in claims) - reused, reused=reused)
+                     resumed=sum(c.id in decided for c in claims) - reused, reused=reused,
+                     false_fail_rate_per_claim=rate)
 
 
 def _spread(claims, todo, settings, executor: Executor, timeout, pictures, results, on_verdict) -> None:

@@ -57,7 +57,8 @@ class Session:
                 false_fail_rate: float) -> dict[str, Verdict]:
         """The verdicts already decided for ``claims`` at these settings: by the interrupted run being resumed,
         then from the cache (marked as reused)."""
-        settings = dict(seed=seed, budget=budget, rate=per_claim_rate(claims, false_fail_rate), beta=self.beta)
+        rate = per_claim_rate(claims, false_fail_rate, budget=budget)
+        settings = dict(seed=seed, budget=budget, rate=rate, beta=self.beta)
         found: dict[str, Verdict] = {}
         for claim in claims:
             verdict = self.store.get(claim, reused=False, **settings) if self.resume else None

@@ -30,7 +30,7 @@ from ._html_plots import record_png
 from .._interval import IntervalComparison, allowance_sensitivity
 from .._thresholds import threshold_records, threshold_text
 from .._protocols import allowance_of, component_labels
-from .._result import RunResult, per_claim_rate
+from .._result import RunResult
 from .._verdict import Verdict
 
 __all__ = ["write_report", "report_dict", "prepare_directory"]
@@ -173,13 +173,13 @@ def report_dict(result: RunResult, *, claims_files: Sequence[Mapping[str, str]] 
     ``claims_files``: the records (path, SHA-256) of the user claims files that were run,
     taken when they were read (:func:`verify._claims_file.claims_file_record`).
     """
-    claims = [v.claim for v in result.verdicts]
     return {
         "run": {
             "seed": result.seed, "budget": result.budget,
             "false_fail_rate": result.false_fail_rate,
-            "false_fail_rate_per_claim": (result.verdicts[0].false_fail_rate if result.verdicts
-                                          else per_claim_rate(claims, result.false_fail_rate) if claims else None),
+            "false_fail_rate_per_claim": (result.false_fail_rate_per_claim if result.false_fail_rate_per_claim
+                                          is not None else result.verdicts[0].false_fail_rate if result.verdicts
+                                          else None),
             "false_pass_rate": result.false_pass_rate,
             "error_control": "Bonferroni over statistical claims, Bonferroni alpha spending over a fixed "
                              "schedule of doubling looks, Bonferroni over components",
