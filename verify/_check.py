@@ -107,15 +107,16 @@ def one_blas_thread():
 
 def predict(claim: Claim) -> tuple[object, tuple | None]:
     """The claim's prediction (a tuple when it returned a sequence, else what it returned: :func:`check` judges
-    it) and its own error bound, evaluated here."""
-    with one_blas_thread():
+    it) and its own error bound, evaluated here (a non-finite value is the verdict's to report, not a warning's)."""
+    with one_blas_thread(), np.errstate(all="ignore"):
         predicted = as_returned(claim.prediction(claim.values, dps=claim.dps))
         return predicted, errors_of(claim.prediction, claim.values, dps=claim.dps)
 
 
 def estimate(claim: Claim, seed: int, look: int, n: int | None) -> Estimate:
-    """The estimate of one look, evaluated here from the look's own stream (BLAS on one thread)."""
-    with one_blas_thread():
+    """The estimate of one look, evaluated here from the look's own stream (BLAS on one thread). numpy's floating
+    point warnings are silenced: an overflow shows as a non-finite estimate, which the verdict reports."""
+    with one_blas_thread(), np.errstate(all="ignore"):
         if n is None:
             return claim.estimator(claim.values, rng=None, n=None, dps=claim.dps)
         sequence = np.random.SeedSequence(int(seed), spawn_key=stream_key(claim, look))

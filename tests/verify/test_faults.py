@@ -359,3 +359,15 @@ def test_a_claims_file_through_a_pipe_is_hashed_from_the_bytes_that_ran(tmp_path
     writer.join(timeout=10)
     [record] = json.loads((out / "report.json").read_text())["run"]["claims_files"]
     assert record["sha256"] == hashlib.sha256(content).hexdigest() != hashlib.sha256(b"").hexdigest()
+
+
+def test_a_parameter_at_the_end_of_the_float_range_is_inconclusive_without_warnings(tmp_path, capsys):
+    """Minor case: --set s=1e308 printed numpy RuntimeWarnings; the overflow is the verdict's reason instead."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would raise here
+        assert main(["run", "--match", "gauss.relu.second_moment.mc", "--set", "s=1e308", "--jobs", "1",
+                     "--report", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "INCONCLUSIVE" in out and "non-finite" in out and "RuntimeWarning" not in err
