@@ -264,7 +264,8 @@ def _finishing(signum: int) -> None:
 
 
 def _print_table(result, paths, *, quiet: bool) -> None:
-    """The results: one row per claim (with ``quiet``, only those that did not PASS), then the counts."""
+    """The results: one row per claim (with ``quiet``, only those that did not PASS; their reasons below them),
+    then the counts."""
     rows = [v for v in result.verdicts if not quiet or v.outcome != "PASS"]
     on = colour(sys.stdout)
     width = max([len(v.claim.id) for v in rows] + [10])
@@ -273,7 +274,7 @@ def _print_table(result, paths, *, quiet: bool) -> None:
     for v in rows:
         note = "  (reused)" if v.reused is not None else ""
         print(f"{v.claim.id:{width}s}  {paint(f'{v.outcome:12s}', v.outcome, on)}  {in_brief(v)}{note}")
-        if quiet:
+        if v.outcome != "PASS":
             print(f"{'':{width}s}  {v.reason}")
     counts = ", ".join(f"{n} {o}" for o, n in result.counts().items())
     taken = "".join(f", {n} {what}" for n, what in ((result.resumed, "resumed"), (result.reused, "reused")) if n)
