@@ -201,7 +201,27 @@ def _looks(claim, seed, plan, rate, beta, progress, calls: Calls, looks: list) -
             break
     outcome = outcome or INCONCLUSIVE
     needed = _needed(looks[-1], claim.resolution) if outcome == INCONCLUSIVE else None
-    return outcome, explain(outcome, looks[-1]), needed
+    reason = explain(outcome, looks[-1])
+    if outcome == INCONCLUSIVE and not looks[-1].degenerate:
+        reason += "; " + remedy(claim, plan, needed)
+    return outcome, reason, needed
+
+
+def remedy(claim: Claim, plan: Budget, needed: int | None) -> str:
+    """What would resolve an INCONCLUSIVE claim: the samples (and the budget whose last look reaches them), or,
+    for an interval claim (``needed`` None), a larger budget's narrower intervals."""
+    from ._budget import BUDGETS
+
+    if claim.kind is Kind.INTERVAL or needed is None:
+        if claim.kind is not Kind.INTERVAL:
+            return "more samples would not resolve it within 2**62 (a coarser resolution might)"
+        larger = [b.name for b in BUDGETS.values() if b.looks > plan.looks]
+        return (f"more draws narrow the intervals: --budget {larger[-1]}" if larger
+                else f"more draws than the {plan.name} budget takes would narrow the intervals (a larger n_start)")
+    reach = next((b.name for b in BUDGETS.values() if claim.n_start << (b.looks - 1) >= needed), None)
+    return (f"about {needed} samples would resolve it"
+            + (f" (--budget {reach} reaches them)" if reach and reach != plan.name else
+               " (beyond every budget: a larger n_start or a coarser resolution)" if reach is None else ""))
 
 
 #: log of the largest sample size worth suggesting (2**62): beyond it a claim is not resolved by sampling more
@@ -238,7 +258,10 @@ def _interval_looks(claim, seed, plan, rate, beta, progress, calls: Calls, looks
         if outcome is not None or not estimate.statistical:   # a bound does not shrink with more looks
             break
     outcome = outcome or INCONCLUSIVE
-    return outcome, explain_interval(outcome, looks[-1]), None
+    reason = explain_interval(outcome, looks[-1])
+    if outcome == INCONCLUSIVE and not looks[-1].degenerate and looks[-1].estimate.statistical:
+        reason += "; " + remedy(claim, plan, None)
+    return outcome, reason, None
 
 
 def _verdict(claim, outcome, reason, looks, seed, budget_name, rate, start, needed) -> Verdict:

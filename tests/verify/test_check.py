@@ -130,3 +130,16 @@ def test_a_declared_threshold_decides_on_the_same_draws():
     assert {"most", "aligned", "outlier"} <= set(claim.thresholds)
     assert stream_key(claim.with_values(aligned=0.9, most=0.6), 0) == stream_key(claim, 0)
     assert stream_key(claim.with_values(nu=0.0625), 0) != stream_key(claim, 0)
+
+
+def test_an_inconclusive_reason_states_its_remedy():
+    """Issue 23: the samples (and the budget that reaches them) or the larger budget, in the reason itself, so
+    the terminal, JUnit, pytest and every report say it."""
+    from tests.verify.synthetic import interval, statistical
+
+    v = verify.check(statistical(sigma=3.0, n_start=64, id="synthetic.noisy"), seed=4, budget="quick")
+    assert v.outcome == verify.INCONCLUSIVE and f"about {v.samples_needed} samples would resolve it" in v.reason
+    reach = next(b for b in ("standard", "thorough") if 64 << (verify.BUDGETS[b].looks - 1) >= v.samples_needed)
+    assert f"(--budget {reach} reaches them)" in v.reason
+    straddling = verify.check(interval(ranges=((0.0, 0.9),)), seed=0, budget="quick")
+    assert straddling.outcome == verify.INCONCLUSIVE and "--budget thorough" in straddling.reason

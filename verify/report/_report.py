@@ -245,8 +245,7 @@ def _markdown(data: dict[str, object]) -> str:
                   *[f"- {threshold_text(r)}" for r in c.get("thresholds") or ()],
                   f"- independence of the estimate: {c.get('independence') or 'not declared'}",
                   f"- estimate: {c['estimate']} ({'std. error' if c['std_error'] else 'bound'} {error}); {c['method']}",
-                  f"- {_plain(c['reason'])}"
-                  + (f"; about {c['samples_needed']} samples would resolve it" if c["samples_needed"] else ""),
+                  f"- {_plain(c['reason'])}",
                   f"- seed {c['seed']} (stream {c['stream']}), {c['n_samples'] or 'no'} samples, dps {c['dps']}, "
                   f"false-fail rate {c['false_fail_rate']:.3g} allotted, {c['alpha_spent']:.3g} spent",
                   *([_reused_text(c["reused"])] if c.get("reused") else []), ""]
