@@ -229,6 +229,10 @@ def _plot(record: dict) -> str:
                       "convergence to show", "interval": "each sequential look's confidence interval against the "
                       "claimed range, by sample size"}.get(record["kind"], "the relative discrepancy with its radius "
                                                                            "at each sequential look, by sample size")
+    if record["kind"] == "interval" and record.get("sensitivity"):  # what _html_plots draws on the right instead
+        right = "the verdict at every allowance (the claimed ranges' half-width), the pre-registered one marked"
+    elif record["kind"] == "interval" and any(t.get("sweep") for t in record.get("thresholds") or ()):
+        right = "the verdict across the threshold we chose, re-decided on the same evidence, its value marked"
     return (f'<figure>{_img(record["plot"], "estimate and convergence of " + record["id"], _PLOT_SIZE)}'
             f"<figcaption>Left: the last look per component. Right: {right}.</figcaption></figure>")
 
