@@ -29,7 +29,7 @@ from ._diff import add_arguments as add_diff_arguments
 from ._diff import run_diff
 from ._executors import default_jobs, make_executor
 from ._pack import derivation, derivations
-from ._registry import get, select
+from ._registry import get, select, select_with_files
 from ._progress import RunProgress, WriteProgress
 from ._protocols import maps_draws
 from ._run import run
@@ -105,7 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no live progress; of the results, only the counts and the "
                    "claims that did not PASS")
     r.add_argument("--claims-file", metavar="FILE", action="append", default=[],
-                   help=_FILE_HELP + "; with it, only the files' claims run (--match selects among them)")
+                   help=_FILE_HELP + "; with it, the files' claims run, or with --match those it selects among the "
+                   "files' and the built-in claims")
     r.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                    help="worker processes (default: every core, here %d); 1 checks the claims in this process"
                    % default_jobs())
@@ -145,21 +146,26 @@ def _apply(claims: tuple[Claim, ...], assignments: list[tuple[str, object]]) -> 
     return claims
 
 
-def _pool(files: list[str], records: list[dict[str, str]] | None = None) -> tuple[Claim, ...] | None:
-    """The claims of ``files`` (None: the registered ones); an id declared twice across files is an error. Each
-    file's record (path, SHA-256 of the very bytes parsed: a pipe is read once) is appended to ``records``."""
+def _selected(pattern: str | None, files: list[str],
+              records: list[dict[str, str]] | None = None) -> tuple[Claim, ...]:
+    """The claims ``pattern`` selects: among the registered ones, or, with claims ``files``, among the files'
+    claims and the registered ones (without a pattern: the files' claims). An id declared twice across files
+    is an error. Each file's record (path, SHA-256 of the very bytes parsed: a pipe is read once) is appended
+    to ``records``."""
     if not files:
-        return None
-    pool: dict[str, Claim] = {}
+        return select(pattern)
+    by_file: dict[str, tuple[Claim, ...]] = {}
+    seen: set[str] = set()
     for path in files:
         claims, record = load_claims_file(path)
         if records is not None:
             records.append(record)
         for claim in claims:
-            if claim.id in pool:
+            if claim.id in seen:
                 raise InvalidArgument("--claims-file", path, f"files whose claim ids differ ({claim.id!r} is repeated)")
-            pool[claim.id] = claim
-    return tuple(pool.values())
+            seen.add(claim.id)
+        by_file[path] = claims
+    return select_with_files(pattern, by_file)
 
 
 def _version() -> str:
@@ -172,14 +178,14 @@ def _version() -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    claims = filtered(select(args.match, _pool(args.claims_file)), args, empty_ok=True)
+    claims = filtered(_selected(args.match, args.claims_file), args, empty_ok=True)
     (list_json if args.json else list_text)(claims)
     return 0
 
 
 def _show(claim_id: str, files: list[str]) -> int:
-    pool = _pool(files)
-    c = get(claim_id) if pool is None or claim_id not in {p.id for p in pool} else select(claim_id, pool)[0]
+    pool = {c.id: c for c in _selected(None, files)} if files else {}
+    c = pool[claim_id] if claim_id in pool else get(claim_id)
     print(f"{c.id}: {c.title}\n  kind: {c.kind.value}\n  provenance: {c.provenance.describe()}")
     for name, p in c.parameters.items():
         print(f"  parameter {name} = {p.value} in {p.domain.describe()}")
@@ -199,7 +205,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.scheduler and args.executor != "dask":
         raise InvalidArgument("--scheduler", args.scheduler, "given only with --executor dask")
     sources: list[dict[str, str]] = []  # each file hashed from the bytes parsed, not read again to be reported
-    claims = _apply(filtered(select(args.match, _pool(args.claims_file, sources)), args, empty_ok=False), args.set)
+    claims = _apply(filtered(_selected(args.match, args.claims_file, sources), args, empty_ok=False), args.set)
     with report_lock(prepare_directory(args.report)) as out:  # one run at a time writes there
         recover(out)
         result, first = _checked(claims, args)

@@ -114,16 +114,20 @@ def _settings(config: pytest.Config) -> _Settings:
         raise _usage("--claims-budget", budget, f"one of {', '.join(verify.BUDGETS)}")
     seed = _seed(config.getoption("claims_seed"))
     rate = _rate(config.getoption("claims_false_fail_rate"), verify.DEFAULT_FALSE_FAIL_RATE)
-    loaded = _load(verify, files)
-    ids = [c.id for c in loaded]
+    by_file = _load(verify, files)
+    ids = [c.id for found in by_file.values() for c in found]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
         raise pytest.UsageError(f"--claims-file: claim id {twice[0]!r} is declared in more than one file")
-    if pattern is None:
-        chosen = {c.id: c for c in loaded}
+    if files:  # the pattern selects among the files' claims and the built-in ones, as `python -m verify run` does
+        from verify._registry import select_with_files
+
+        try:
+            claims = select_with_files(pattern, by_file)
+        except verify.VerifierError as exc:
+            raise pytest.UsageError(f"--claims: {exc}") from None
     else:
-        chosen = {c.id: c for c in _select(verify, pattern, verify.claims() + loaded)}
-    claims = tuple(chosen.values())
+        claims = tuple(_select(verify, pattern, verify.claims()))
     source = " and ".join(([f"--claims {pattern!r}"] if pattern is not None else [])
                           + [f"--claims-file {f}" for f in files])
     try:
@@ -141,13 +145,13 @@ def _select(verify, pattern: str, among):
         raise pytest.UsageError(f"--claims: {exc}{hint}") from None
 
 
-def _load(verify, files: list[str]):
+def _load(verify, files: list[str]) -> dict:
     if not files:
-        return ()
+        return {}
     from verify._claims_file import load_claims
 
     try:
-        return tuple(c for path in files for c in load_claims(path))
+        return {path: tuple(load_claims(path)) for path in files}
     except verify.VerifierError as exc:
         raise pytest.UsageError(f"--claims-file: {exc}") from None
 

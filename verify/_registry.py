@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from typing import Mapping, Sequence
 from collections.abc import Iterable
 
 from theory import InvalidArgument, UnknownName
@@ -15,7 +16,7 @@ from theory import InvalidArgument, UnknownName
 from ._claim import Claim
 from ._pack import installed_packs
 
-__all__ = ["register", "claims", "get", "select"]
+__all__ = ["register", "claims", "get", "select", "select_with_files"]
 
 _CLAIMS: dict[str, Claim] = {}
 _LOADED = False
@@ -95,3 +96,20 @@ def _among(among: object) -> tuple[Claim, ...]:
         if not isinstance(claim, Claim):
             raise InvalidArgument("among", claim, "verify.Claim entries (this one is not)")
     return pool
+
+
+def select_with_files(pattern: str | None, files: Mapping[str, Sequence[Claim]],
+                      option: str = "--claims-file") -> tuple[Claim, ...]:
+    """The claims of a run to which claims files (path -> their claims) add claims: without a pattern, the files'
+    claims; with one, those the pattern selects among the registered claims and the files' together. A file none
+    of whose claims the pattern selects is an error naming it, since it would silently be left out."""
+    loaded = tuple(c for found in files.values() for c in found)
+    if pattern is None:
+        return loaded
+    chosen = select(pattern, claims() + loaded)
+    ids = {c.id for c in chosen}
+    for path, found in files.items():
+        if found and not any(c.id in ids for c in found):
+            raise InvalidArgument(option, path, f"a file some of whose claims the pattern {pattern!r} selects (it "
+                                  "selects among the built-in claims and the files' claims: none of this file's)")
+    return chosen

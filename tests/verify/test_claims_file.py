@@ -257,3 +257,15 @@ def test_prediction_by_quadrature_is_refused_where_it_makes_no_sense(tmp_path, c
                                                                                   'kind = "exact"')
     error = _error(tmp_path, text)
     assert error.line > 1
+
+
+def test_built_in_and_file_claims_run_together_and_a_file_left_out_is_an_error(tmp_path, capsys):
+    """Issue 23: with --claims-file and --match, the pattern selects among the files' claims and the built-in
+    ones (as the pytest plugin does); a file none of whose claims it selects is an error, not silently dropped."""
+    path = _write(tmp_path, GOOD)
+    assert main(["list", "--json", "--claims-file", str(path), "--match", "*.relu.mean*"]) == 0
+    ids = [r["id"] for r in json.loads(capsys.readouterr().out)]
+    assert "user.relu.mean" in ids and "gauss.relu.mean_derivative.mc" in ids
+    assert main(["list", "--claims-file", str(path), "--match", "gauss.relu"]) == 2
+    err = capsys.readouterr().err
+    assert "--claims-file" in err and str(path) in err and "none of this file's" in err

@@ -168,6 +168,14 @@ def test_a_claims_file_alone_collects_only_its_claims_and_a_pattern_selects_amon
         "verify-claims::user.file.relu_second_moment"]
 
 
+def test_a_pattern_that_leaves_out_a_whole_claims_file_is_a_usage_error(pytester):
+    """Issue 23: it used to collect none of the file's claims, silently."""
+    path = pytester.makefile(".toml", my_claims=CLAIMS_FILE)
+    result = pytester.runpytest("--claims=gauss.relu", f"--claims-file={path}", "--collect-only", *NO_CACHE)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --claims: *none of this file's*my_claims.toml*"])
+
+
 def test_a_bad_claims_file_is_a_one_line_usage_error(pytester):
     path = pytester.makefile(".toml", bad="[[claim]]\nid = 3\n")
     result = pytester.runpytest(f"--claims-file={path}", *NO_CACHE)
