@@ -176,6 +176,17 @@ def test_a_pattern_that_leaves_out_a_whole_claims_file_is_a_usage_error(pytester
     result.stderr.fnmatch_lines(["ERROR: --claims: *none of this file's*my_claims.toml*"])
 
 
+def test_pytest_s_junit_and_the_tool_s_share_one_classname_scheme(pytester):
+    """Issue 23: a CI view of `pytest --junitxml` and of the report's junit.xml groups claims the same way."""
+    import xml.etree.ElementTree as ET
+
+    from verify.report._junit import CLASSNAME
+
+    pytester.runpytest(f"--claims={CHEAP}", "--junitxml=out.xml", *NO_CACHE)
+    [case] = ET.parse(pytester.path / "out.xml").getroot().iter("testcase")
+    assert (case.get("classname"), case.get("name")) == (CLASSNAME, CHEAP)
+
+
 def test_a_bad_claims_file_is_a_one_line_usage_error(pytester):
     path = pytester.makefile(".toml", bad="[[claim]]\nid = 3\n")
     result = pytester.runpytest(f"--claims-file={path}", *NO_CACHE)

@@ -3,7 +3,8 @@
 One ``<testsuite name="verify">`` inside ``<testsuites>``; its ``<properties>`` hold the
 run's provenance (seed, budget, false-fail rate, git commit and dirty flag, machine,
 package versions, claim files). Each claim is a ``<testcase>`` named by its id, with
-the first dotted part of the id as ``classname``:
+``classname`` ``verify-claims`` (:data:`CLASSNAME`), as pytest's own JUnit XML names the plugin's items
+(``verify-claims::<id>``), so a CI view groups a run's claims the same way from either:
 
 * FAIL: ``<failure message="<reason>" type="FAIL">`` holding the evidence
   (:func:`verify.report._evidence.evidence_text`: prediction, estimate and interval);
@@ -23,7 +24,10 @@ from ._evidence import evidence_text
 from .._result import RunResult
 from .._verdict import FAIL, INCONCLUSIVE, PASS
 
-__all__ = ["junit_xml", "write_junit"]
+__all__ = ["junit_xml", "write_junit", "CLASSNAME"]
+
+#: every test case's classname: the pytest plugin's collector (``verify-claims::<claim id>``)
+CLASSNAME = "verify-claims"
 
 #: Characters XML 1.0 cannot hold (control characters other than tab, newline, carriage return).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -68,7 +72,7 @@ def junit_xml(result: RunResult, data: dict) -> ET.ElementTree:
     for name, value in _properties(run):
         ET.SubElement(properties, "property", {"name": name, "value": value})
     for v in result.verdicts:
-        case = ET.SubElement(suite, "testcase", {"classname": v.claim.id.split(".")[0], "name": v.claim.id,
+        case = ET.SubElement(suite, "testcase", {"classname": CLASSNAME, "name": v.claim.id,
                                                  "time": f"{v.seconds:.3f}"})
         _case_properties(case, v.claim)
         reused = f"{v.reused.describe()} (not verified by this run)\n" if v.reused is not None else ""
