@@ -9,7 +9,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["environment", "machine_text"]
+__all__ = ["environment", "machine_text", "verifier_text"]
 
 _PACKAGES = ("theory-verifier", "numpy", "scipy", "sympy", "mpmath", "matplotlib")
 
@@ -21,8 +21,8 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def _git() -> dict[str, object]:
-    root = Path(__file__).resolve().parent.parent
+def _git(root: Path) -> dict[str, object]:
+    """The commit and dirty flag of the git repository holding ``root`` (None, None outside one)."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
         status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=10)
@@ -34,7 +34,9 @@ def _git() -> dict[str, object]:
 
 
 def environment() -> dict[str, object]:
-    """Package versions, Python, platform, machine (hostname, architecture, processor, CPU count) and git state."""
+    """Package versions, Python, platform, machine (hostname, architecture, processor, CPU count) and git state:
+    ``git`` is the repository of the working directory (the project whose claims ran: a user's, or ours), and
+    ``verifier`` this package's version and, for a source checkout, its own commit."""
     return {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
@@ -43,7 +45,8 @@ def environment() -> dict[str, object]:
         "processor": platform.processor() or None,
         "cpu_count": os.cpu_count(),
         "packages": {name: _version(name) for name in _PACKAGES},
-        "git": _git(),
+        "git": _git(Path.cwd()),
+        "verifier": {"version": _version("theory-verifier"), "git": _git(Path(__file__).resolve().parents[2])},
     }
 
 
@@ -54,3 +57,13 @@ def machine_text(run: dict) -> str:
              f"{cpus} CPU{'s' if cpus != 1 else ''}" if cpus else None,
              f"Python {run['python']}" if run.get("python") else None]
     return ", ".join(str(p) for p in parts if p)
+
+
+def verifier_text(run: dict) -> str:
+    """The verifier that made a report: its version and, for a source checkout, its commit (when it is not the
+    working directory's own)."""
+    v = run.get("verifier") or {}
+    commit = (v.get("git") or {}).get("commit")
+    own = commit and commit == (run.get("git") or {}).get("commit")
+    return f"theory-verifier {v.get('version', 'unknown')}" + (f" at commit {commit[:12]}" if commit and not own
+                                                                 else "")

@@ -21,7 +21,7 @@ import html
 import math
 from pathlib import Path
 
-from ._environment import machine_text
+from ._environment import machine_text, verifier_text
 from ._evidence import evidence
 from ._html_plots import number as _g
 from .._protocols import expression_of
@@ -96,7 +96,8 @@ def _header(run: dict) -> str:
             ("error control", _e(run.get("error_control", ""))),
             ("claims", _e(f"{sum(run['counts'].values())} decided of {run.get('selected')} selected"
                           + ("; the run was interrupted" if run.get("interrupted") else ""))),
-            ("git commit", commit), ("machine", _e(machine_text(run))),
+            ("git commit", commit + " (of the working directory's repository)"),
+            ("verifier", _e(verifier_text(run))), ("machine", _e(machine_text(run))),
             ("packages", _e(", ".join(f"{k} {v}" for k, v in (run.get("packages") or {}).items())))]
     if run.get("claims_files"):
         rows.append(("claim files", "<ul>" + "".join(f"<li><code>{_e(f.get('path'))}</code> sha256 "

@@ -23,7 +23,7 @@ import mpmath
 from theory import InvalidArgument
 
 from ._commit import ReportNotWritten, recover, report_lock, write_set
-from ._environment import environment, machine_text
+from ._environment import environment, machine_text, verifier_text
 from ._evidence import in_brief
 from ._figures import claim_files, overview
 from ._html_plots import record_png
@@ -221,7 +221,8 @@ def _markdown(data: dict[str, object]) -> str:
         f"false-pass rate {run['false_pass_rate']:g}",
         f"- started {run['started']}, {run['seconds']:.1f} s on {run.get('executor', 'in-process')}"
         + "".join(f", {run[k]} {k}" for k in ("resumed", "reused") if run.get(k)) + f"; machine: {machine_text(run)}",
-        f"- git {git['commit'] or 'unknown'}{' (dirty)' if git['dirty'] else ''}; "
+        f"- git {git['commit'] or 'unknown'}{' (dirty)' if git['dirty'] else ''} (the working directory's); "
+        f"{verifier_text(run)}; "
         + ", ".join(f"{k} {v}" for k, v in run["packages"].items()),
         *(["- claims files: " + ", ".join(f"`{f['path']}` (sha256 {f['sha256'][:12]})" for f in run["claims_files"])]
           if run.get("claims_files") else []),

@@ -1,6 +1,7 @@
 """Covers verify/report/_report.py, _run.py and _environment.py: what a report must hold."""
 
 import dataclasses
+import importlib.metadata
 import json
 
 import pytest
@@ -133,3 +134,27 @@ def test_every_kind_of_claim_is_shown_in_one_vocabulary(tmp_path):
     for name in ("report.md", "summary.md"):
         text = (tmp_path / name).read_text()
         assert "min. detectable" not in text and brief["synthetic.interval"] in text
+
+
+def test_a_user_project_s_report_records_its_own_commit_and_the_verifier_s_version(tmp_path, monkeypatch):
+    """Issue 23: the git state is the working directory's repository (the user's project), beside the verifier's
+    version and its own commit."""
+    import subprocess
+
+    from verify.report._environment import environment
+
+    project = tmp_path / "project"
+    project.mkdir()
+    run = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(project)]
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    (project / "claims.toml").write_text("# mine\n")
+    subprocess.run([*run, "add", "."], check=True)
+    subprocess.run([*run, "commit", "-qm", "mine"], check=True)
+    mine = subprocess.run([*run, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    monkeypatch.chdir(project)
+    env = environment()
+    assert env["git"] == {"commit": mine, "dirty": False}
+    assert env["verifier"]["version"] == importlib.metadata.version("theory-verifier")
+    assert env["verifier"]["git"]["commit"] != mine
+    text = verify.write_report(verify.run([exact()]), tmp_path / "r")["markdown"].read_text()
+    assert mine in text and f"theory-verifier {env['verifier']['version']}" in text
