@@ -50,6 +50,7 @@ class FormulaExpectationMC:
     before drawing anything.
     """
 
+    route = "simulation"  # how its estimate is independent of a prediction (verify.ROUTES)
     integrand: Formula
 
     def __post_init__(self) -> None:
@@ -83,6 +84,7 @@ class FormulaExpectationMC:
 class FormulaExpectationQuad:
     """Estimator callable: E[integrand(Z)] by quadrature to ``dps`` digits, split at ``breakpoints`` (Z values)."""
 
+    route = "quadrature"
     integrand: Formula
     breakpoints: tuple[float, ...] = ()
 

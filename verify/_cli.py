@@ -168,6 +168,17 @@ def _selected(pattern: str | None, files: list[str],
     return select_with_files(pattern, by_file)
 
 
+def _estimate_text(estimator: object) -> str:
+    """How a claim estimates: the estimator's kind, and the formula it evaluates when it has one (a claims
+    file's integrand or statistic)."""
+    shown = type(estimator).__name__
+    for field in ("integrand", "statistic"):
+        formula = getattr(estimator, field, None)
+        if formula is not None:
+            shown += f" of {field} {getattr(formula, 'text', formula)}"
+    return shown
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -189,7 +200,9 @@ def _show(claim_id: str, files: list[str]) -> int:
     print(f"{c.id}: {c.title}\n  kind: {c.kind.value}\n  provenance: {c.provenance.describe()}")
     for name, p in c.parameters.items():
         print(f"  parameter {name} = {p.value} in {p.domain.describe()}")
-    print(f"  formula: {c.formula()}\n  resolution: {c.resolution:g}, dps: {c.dps}, first look: {c.n_start} samples")
+    print(f"  formula: {c.formula()}")
+    print(f"  estimate: {_estimate_text(c.estimator)}")
+    print(f"  resolution: {c.resolution:g}, dps: {c.dps}, first look: {c.n_start} samples")
     route = c.route or "not declared"
     print(f"  independence of the estimate: {route}"
           + (" (an implementation identity: it tests our code paths, not the mathematics)"

@@ -107,6 +107,7 @@ class GradientNorms:
     ``n, d, m, nu`` (and ``alpha``, ``target_mean`` if declared) and one seed per draw.
     """
 
+    route = "simulation"  # how its estimate is independent of a prediction (verify.ROUTES)
     statistic: Formula
     maps_draws: ClassVar[bool] = True  # its draws go through numerics.map_draws
     setup: Setup

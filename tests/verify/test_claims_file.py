@@ -269,3 +269,11 @@ def test_built_in_and_file_claims_run_together_and_a_file_left_out_is_an_error(t
     assert main(["list", "--claims-file", str(path), "--match", "gauss.relu"]) == 2
     err = capsys.readouterr().err
     assert "--claims-file" in err and str(path) in err and "none of this file's" in err
+
+
+def test_show_displays_a_file_claim_s_integrand_and_route(capsys):
+    """Issue 23: `show` printed the prediction only; the estimate's formula and its route are shown too."""
+    assert main(["show", "user.relu.second_moment", "--claims-file", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "estimate: FormulaExpectationMC of integrand max(s*Z, 0)^2" in out
+    assert "independence of the estimate: simulation" in out
