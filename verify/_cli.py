@@ -42,8 +42,9 @@ __all__ = ["main"]
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, exit 2
-        self.exit(2, f"verify: error: {message}\n")
+    def error(self, message: str):  # one line (an argument's line breaks and control characters escaped), exit 2
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+        self.exit(2, f"verify: error: {shown}\n")
 
 
 def _option(option: str, convert, valid, what: str):

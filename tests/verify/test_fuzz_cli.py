@@ -109,6 +109,7 @@ def test_many_random_command_lines_end_in_a_status_and_one_line(argv):
     (["run", "--report", "", "--claims-file", EXAMPLE], "--report"),          # the current directory, by mistake
     (["run", "--seed", "\u0663", "--claims-file", EXAMPLE], "--seed"),       # an Arabic-Indic three
     (["run", "--false-fail-rate", "5e-324", "--claims-file", EXAMPLE], "false_fail_rate"),
+    (["list", "\r0"], "unrecognized arguments: \\r0"),                # found by the slow profile: two lines
 ])
 def test_edge_values_are_usage_errors(argv, needle):
     status, err = _call(argv)
