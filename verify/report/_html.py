@@ -154,7 +154,16 @@ def _formula(verdict: Verdict) -> str:
     except Exception:  # noqa: BLE001  (MathML is a nicety; the text form below stays)
         mathml = ""
     math_html = f'<math display="block">{mathml}</math>' if mathml else ""
-    return f'{math_html}<p>as text: <code>{_e(expr)}</code></p>'
+    shown, total = len(expr) if isinstance(expr, sympy.Tuple) else 1, _components(verdict)
+    part = (f"<p>The closed form of the first {shown} of {total} components; the others are predicted "
+            "numerically.</p>" if isinstance(expr, sympy.Tuple) and total and shown < total else "")
+    return f'{math_html}<p>as text: <code>{_e(expr)}</code></p>{part}'
+
+
+def _components(verdict: Verdict) -> int | None:
+    """How many components the claim predicts (None without a look)."""
+    c = verdict.comparison
+    return len(c.estimate.value) if c is not None else None
 
 
 def _evidence_table(verdict: Verdict, labels: list[str] | None) -> str:

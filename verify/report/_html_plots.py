@@ -95,21 +95,23 @@ def _spread(components: int) -> float:
 def _last_look(ax, record: dict, colour: str) -> None:
     look = record["looks"][-1]
     d, r = [_clip(x) for x in look["discrepancy"]], [_clip(x) for x in look["radius"]]
-    ks = list(range(len(d)))
-    ax.axvspan(-record["resolution"], record["resolution"], color="0.9", zorder=0)
+    ks, res = list(range(len(d))), record["resolution"]
+    limits = _limits([a + b for a, b in zip(map(abs, d), r)], res)
+    if res < limits[1]:  # a band wider than the axes would shade everything and say nothing
+        ax.axvspan(-res, res, color="0.9", zorder=0)
     ax.axvline(0, color="0.3", lw=0.8)
     ax.hlines(ks, [a - b for a, b in zip(d, r)], [a + b for a, b in zip(d, r)], color=colour, lw=1)
     ax.plot(d, ks, "o", ms=3, color=colour)
-    ax.set_xlim(_limits([a + b for a, b in zip(map(abs, d), r)], record["resolution"]))
+    ax.set_xlim(limits)
     _rows(ax, [f"{name}: {number(p, 4)}" for name, p in zip(_names(record), record["predicted"])])
-    ax.set_xlabel("(estimate - prediction) / |prediction|")
-    ax.set_title("last look: estimate +- radius; shaded: +-resolution")
+    ax.set_xlabel("(estimate - prediction) / |prediction|", labelpad=10)
+    ax.set_title("last look: estimate +- radius; " + ("shaded: +-resolution" if res < limits[1]
+                                                      else f"resolution +-{number(res)} is off this scale"))
 
 
 def _convergence(ax, record: dict, colour: str) -> None:
     looks, res = record["looks"], record["resolution"]
     components, exact = len(looks[0]["discrepancy"]), looks[0]["n_samples"] is None
-    ax.axhspan(-res, res, color="0.9", zorder=0)
     ax.axhline(0, color="0.3", lw=0.8)
     samples = [look["n_samples"] for look in looks]
     x, y, r, c = [], [], [], []
@@ -122,7 +124,10 @@ def _convergence(ax, record: dict, colour: str) -> None:
     ax.vlines(x, [a - b for a, b in zip(y, r)], [a + b for a, b in zip(y, r)], colors=c, lw=1)
     if exact or components > _NAMED:
         ax.plot(x, y, "o", ms=3 if components <= _NAMED else 1.5, color=colour)
-    ax.set_ylim(_limits([abs(a) + b for a, b in zip(y, r)], res))
+    limits = _limits([abs(a) + b for a, b in zip(y, r)], res)
+    if res < limits[1]:
+        ax.axhspan(-res, res, color="0.9", zorder=0)
+    ax.set_ylim(limits)
     ax.set_ylabel("rel. discrepancy")
     if exact:
         ax.set_xlim(-0.8, components - 0.2)

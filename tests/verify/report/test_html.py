@@ -204,3 +204,12 @@ def test_every_sort_key_is_a_number_javascript_reads(report):
     _, _, text = report
     keys = re.findall(r'data-sort="([^"]*)"', text)
     assert keys and all(k in ("Infinity", "-Infinity") or math.isfinite(float(k)) for k in keys)
+
+
+def test_a_partial_closed_form_says_so_and_components_are_named(tmp_path):
+    """Issue 23 (seen on the screenshots): the Hermite claim shows c_0..c_3 in closed form out of 62 components,
+    which the page must say; its evidence table names each component (k, s)."""
+    result = verify.run([verify.get("hermite.abs.closed_form")], seed=0)
+    text = verify.write_report(result, tmp_path)["html"].read_text()
+    assert "The closed form of the first 4 of 62 components; the others are predicted numerically." in text
+    assert "<td>k=30, s=2</td>" in text and "<td>k=0, s=0.5</td>" in text

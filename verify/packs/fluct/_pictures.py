@@ -34,7 +34,7 @@ def _panel(ax, vf: VarianceFlatness) -> None:
     ax.set_xlabel("flatness F (log scale)")
     ax.set_ylabel("variance sigma^2 (log scale)")
     ax.set_title(vf.label, fontsize=9)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=9)
 
 
 def variance_flatness_png(panels: VarianceFlatness | Sequence[VarianceFlatness], path: str | Path, *,

@@ -24,7 +24,7 @@ FIGSIZE = (6.4, 3.2)
 _STYLES = ("-", "--", ":", "-.")
 _MARKERS = ("o", "s", "^", "D")
 _COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown")
-_FONT = 8
+_FONT = 9
 
 
 def _check(data: CriterionCurves) -> np.ndarray:
