@@ -9,6 +9,7 @@ browser shows at 100% zoom. Nothing here decides.
 
 from __future__ import annotations
 
+import struct
 import sys
 from pathlib import Path
 from typing import Callable
@@ -16,7 +17,7 @@ from typing import Callable
 from ._html_plots import DPI, record_png
 from .._result import RunResult
 
-__all__ = ["OVERVIEW_ROWS", "overview", "claim_files"]
+__all__ = ["OVERVIEW_ROWS", "overview", "claim_files", "png_size"]
 
 #: claims per overview picture: 40 rows of 9-pt labels make a picture about 900 pixels high
 OVERVIEW_ROWS = 40
@@ -60,6 +61,13 @@ def _overview_page(rows, path: Path, page: int, pages: int) -> None:
     fig.savefig(path, dpi=DPI)
 
 
+def png_size(png: bytes) -> list[int] | None:
+    """[width, height] in pixels from a PNG's header (None if it is not one), so a page reserves its space."""
+    if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return None
+    return list(struct.unpack(">II", png[16:24]))
+
+
 def claim_files(result: RunResult, data: dict, out: Path, progress: Callable[[int, int], None] | None = None) -> None:
     """Write each claim's plot and illustrations; record their names in its record (``plot``, ``pictures``).
 
@@ -69,10 +77,11 @@ def claim_files(result: RunResult, data: dict, out: Path, progress: Callable[[in
 
     total = len(result.verdicts)
     for done, (v, record) in enumerate(zip(result.verdicts, data["claims"]), 1):
-        record["pictures"] = []
+        record["pictures"], record["picture_sizes"] = [], []
         for name, png in (v.pictures if v.pictures is not None else claim_pictures(v.claim)):
             (out / name).write_bytes(png)
             record["pictures"].append(name)
+            record["picture_sizes"].append(png_size(png))
         record["plot"] = None
         if record["looks"]:
             try:
@@ -82,6 +91,6 @@ def claim_files(result: RunResult, data: dict, out: Path, progress: Callable[[in
                 sys.stderr.write(f"plot of {record['id']} not drawn: {record['plot_error']}\n")
             else:
                 (out / f"{record['id']}.plot.png").write_bytes(png)
-                record["plot"] = f"{record['id']}.plot.png"
+                record["plot"], record["plot_size"] = f"{record['id']}.plot.png", png_size(png)
         if progress is not None:
             progress(done, total)

@@ -243,12 +243,13 @@ def _plot(record: dict) -> str:
         right = "the verdict at every allowance (the claimed ranges' half-width), the pre-registered one marked"
     elif record["kind"] == "interval" and any(t.get("sweep") for t in record.get("thresholds") or ()):
         right = "the verdict across the threshold we chose, re-decided on the same evidence, its value marked"
-    return (f'<figure>{_img(record["plot"], "estimate and convergence of " + record["id"], _PLOT_SIZE)}'
+    size = tuple(record.get("plot_size") or _PLOT_SIZE)
+    return (f'<figure>{_img(record["plot"], "estimate and convergence of " + record["id"], size)}'
             f"<figcaption>Left: the last look per component. Right: {right}.</figcaption></figure>")
 
 
-#: the per-claim plot's size in CSS pixels (reserved before it loads, so the page does not jump)
-_PLOT_SIZE = (960, 365)
+#: the per-claim plot's size in CSS pixels when its PNG's is unknown (reserved before it loads: no jumping page)
+_PLOT_SIZE = (960, 364)
 
 
 def _img(name: str, alt: str, size: tuple[int, int] | None = None) -> str:
@@ -262,8 +263,9 @@ def html_report(result: RunResult, data: dict) -> str:
     records = data["claims"]
     sections = []
     for verdict, record in zip(result.verdicts, records):
-        pictures = [f"<figure>{_img(name, record['id'] + f' illustration {k}')}</figure>"
-                    for k, name in enumerate(record.get("pictures") or [])]
+        sizes = record.get("picture_sizes") or [None] * len(record.get("pictures") or [])
+        pictures = [f"<figure>{_img(name, record['id'] + f' illustration {k}', size and tuple(size))}</figure>"
+                    for k, (name, size) in enumerate(zip(record.get("pictures") or [], sizes))]
         sections.append(_section(verdict, record, _plot(record), pictures))
     names = data["run"].get("overview") or []
     alt = "discrepancy per claim in units of its resolution, part "

@@ -213,3 +213,15 @@ def test_a_partial_closed_form_says_so_and_components_are_named(tmp_path):
     text = verify.write_report(result, tmp_path)["html"].read_text()
     assert "The closed form of the first 4 of 62 components; the others are predicted numerically." in text
     assert "<td>k=30, s=2</td>" in text and "<td>k=0, s=0.5</td>" in text
+
+
+def test_pictures_reserve_their_space_before_they_load(report):
+    """Issue 23 (seen on the screenshots): a lazily loaded picture without a size makes the page jump."""
+    _, paths, text = report
+    import re
+
+    for name in ("synthetic.closed.0.png", "synthetic.closed.plot.png"):
+        tag = re.search(rf'<img [^>]*src="{re.escape(name)}"[^>]*>', text).group(0)
+        width, height = (int(re.search(rf'{a}="(\d+)"', tag).group(1)) for a in ("width", "height"))
+        png = (paths["html"].parent / name).read_bytes()
+        assert (width, height) == (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big"))
