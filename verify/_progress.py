@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 from ._claim import Claim
 from ._verdict import Verdict
@@ -60,10 +61,8 @@ class WriteProgress:
     it starts and when it is done, with the seconds it took; nothing with ``quiet``."""
 
     def __init__(self, directory: str, quiet: bool, stream=None):
-        import time
-
         self.stream, self.quiet, self.directory = stream or sys.stderr, quiet, directory
-        self.started, self.clock, self.bar = time.perf_counter(), time.perf_counter, None
+        self.started, self.bar = time.perf_counter(), None
         if not quiet and not self.stream.isatty():
             self.stream.write(f"writing the report to {directory} ...\n")
             self.stream.flush()
@@ -81,5 +80,5 @@ class WriteProgress:
         if self.bar is not None:
             self.bar.close()
         if not self.quiet and written:
-            self.stream.write(f"report written in {self.clock() - self.started:.1f} s\n")
+            self.stream.write(f"report written in {time.perf_counter() - self.started:.1f} s\n")
             self.stream.flush()

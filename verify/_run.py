@@ -34,6 +34,7 @@ from ._executors import ClaimTimedOut, Executor, WorkerLost
 from ._outputs import resources
 from ._protocols import maps_draws
 from ._result import RunResult, per_claim_rate
+from ._signals import HANDLED, hand_on
 from ._verdict import FAIL, INCONCLUSIVE, Verdict
 from .report import claim_pictures, verdict_plot
 
@@ -131,7 +132,7 @@ class _Held:
     that was installed before) at a safe point: raised inside ``concurrent.futures.wait``, a KeyboardInterrupt can
     leave a future's lock held, and the run would hang. Outside the main thread, signals are left alone."""
 
-    _SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    _SIGNALS = HANDLED
 
     def __init__(self) -> None:
         self.previous: dict[int, object] = {}
@@ -154,12 +155,7 @@ class _Held:
         if not self.caught:
             return
         signum, frame = self.caught.pop(0)
-        handler = self.previous.get(signum, signal.SIG_DFL)
-        if callable(handler):
-            handler(signum, frame)
-        elif handler == signal.SIG_DFL:
-            signal.signal(signum, signal.SIG_DFL)
-            signal.raise_signal(signum)
+        hand_on(signum, self.previous.get(signum, signal.SIG_DFL), frame)
 
 
 def _drive(claim: Claim, settings: dict, executor: Executor, timeout: float | None, pictures: bool,

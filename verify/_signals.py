@@ -18,7 +18,7 @@ import signal
 import threading
 from typing import Callable, Iterator
 
-__all__ = ["HANDLED", "Stopped", "as_interrupt", "held", "exit_status"]
+__all__ = ["HANDLED", "Stopped", "as_interrupt", "held", "hand_on", "exit_status"]
 
 HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
@@ -89,8 +89,14 @@ def held(*, deliver: bool = True, notice: Callable[[int], None] | None = None) -
         for s, handler in previous.items():
             signal.signal(s, handler)
     if deliver and caught:
-        handler = previous[caught[0]]
-        if callable(handler):
-            handler(caught[0], None)
-        elif handler == signal.SIG_DFL:
-            signal.raise_signal(caught[0])
+        hand_on(caught[0], previous[caught[0]])
+
+
+def hand_on(signum: int, handler: object, frame=None) -> None:
+    """Give ``signum`` to ``handler``, a signal's handler taken from ``signal.signal``: a Python handler is
+    called (Ctrl-C's raises KeyboardInterrupt); the default action is taken by re-raising the signal with it."""
+    if callable(handler):
+        handler(signum, frame)
+    elif handler == signal.SIG_DFL:
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)

@@ -16,7 +16,6 @@ interval against the claimed range; an exact claim has a single look).
 
 from __future__ import annotations
 
-import base64
 import html
 import math
 from pathlib import Path
@@ -64,10 +63,6 @@ return c.dataset.sort !== undefined ? c.dataset.sort : c.textContent; };
 
 def _e(value: object) -> str:
     return html.escape(str(value))
-
-
-def _uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _facts(rows: list[tuple[str, str]]) -> str:
