@@ -22,6 +22,7 @@ Resulting closed forms (phi0 = 1/sqrt(2 pi); [P] is 1 if P holds, else 0):
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import sympy as sp
@@ -126,9 +127,18 @@ def hermite_coefficient_expr(name: str, k: int, /, **params: object) -> sp.Expr:
     >>> hermite_coefficient_expr("erf", 3)
     -4*s**3/(sqrt(pi)*(2*s**2 + 1)**(3/2))
     """
+    check_order("k", k)
+    try:
+        return _closed_form(name, k, tuple(sorted(params.items())))
+    except TypeError:  # an unhashable parameter value: nothing to cache under
+        return _closed_form.__wrapped__(name, k, tuple(sorted(params.items())))
+
+
+@functools.lru_cache(maxsize=4096)  # SymPy expressions are immutable; simplify() makes a repeat costly (~15 ms)
+def _closed_form(name: str, k: int, params: tuple) -> sp.Expr:
     from ._activations import activation  # local: the catalogue imports nothing from here
 
-    check_order("k", k)
+    params = dict(params)
     if name not in CLOSED_FORM_HERMITE:
         raise UnknownName("activation with closed-form Hermite coefficients", name, list(CLOSED_FORM_HERMITE))
     factory = CLOSED_FORM_HERMITE[name]

@@ -222,8 +222,8 @@ def _run(args: argparse.Namespace) -> int:
     claims = _apply(filtered(_selected(args.match, args.claims_file, sources), args, empty_ok=False), args.set)
     with report_lock(prepare_directory(args.report)) as out:  # one run at a time writes there
         recover(out)
-        result, first = _checked(claims, args)
-        shown, paths, failure = WriteProgress(args.report, args.quiet), None, None
+        result, first, last_verdict_at = _checked(claims, args)
+        shown, paths, failure = WriteProgress(args.report, args.quiet, last_verdict_at=last_verdict_at), None, None
         with held(deliver=False, notice=_finishing) as late:  # the report is written whole, or not at all
             try:
                 paths = write_report(result, out, claims_files=sources, progress=shown)
@@ -250,7 +250,7 @@ EXIT_REPORT_NOT_WRITTEN = 74
 
 def _checked(claims: tuple[Claim, ...], args: argparse.Namespace):
     """Check ``claims`` as ``args`` say, recording each verdict in the directory's store; returns the run's
-    result and the signal that stopped it (empty if none)."""
+    result, the signal that stopped it (empty if none) and when the last verdict came (``time.perf_counter``)."""
     first: list[int] = []
     with Session(args.report, resume=args.resume, cache=args.cache) as session:
         decided = session.decided(claims, seed=args.seed, budget=args.budget, false_fail_rate=args.false_fail_rate)
@@ -275,7 +275,7 @@ def _checked(claims: tuple[Claim, ...], args: argparse.Namespace):
             progress.close()
             if executor is not None:
                 executor.close()
-    return result, first
+    return result, first, progress.last_verdict_at
 
 
 def _finishing(signum: int) -> None:

@@ -21,6 +21,7 @@ class RunProgress:
         self.stream = stream or sys.stderr
         self.total, self.done, self.quiet = total, 0, quiet
         self.running: set[str] = set()
+        self.last_verdict_at: float | None = None  # time.perf_counter() when the last verdict came
         self._lock = threading.Lock()
         self.bar = None
         if not quiet and total and self.stream.isatty():
@@ -40,6 +41,7 @@ class RunProgress:
         with self._lock:
             self.running.discard(v.claim.id)
             self.done += 1
+            self.last_verdict_at = time.perf_counter()
             if self.quiet:
                 return
             how = "reused" if v.reused is not None else f"{v.seconds:.1f} s"
@@ -60,9 +62,9 @@ class WriteProgress:
     """Progress while a report is written (``write_report(progress=...)``): a bar on a terminal, else a line when
     it starts and when it is done, with the seconds it took; nothing with ``quiet``."""
 
-    def __init__(self, directory: str, quiet: bool, stream=None):
+    def __init__(self, directory: str, quiet: bool, stream=None, last_verdict_at: float | None = None):
         self.stream, self.quiet, self.directory = stream or sys.stderr, quiet, directory
-        self.started, self.bar = time.perf_counter(), None
+        self.started, self.bar, self.last_verdict_at = time.perf_counter(), None, last_verdict_at
         if not quiet and not self.stream.isatty():
             self.stream.write(f"writing the report to {directory} ...\n")
             self.stream.flush()
@@ -80,5 +82,8 @@ class WriteProgress:
         if self.bar is not None:
             self.bar.close()
         if not self.quiet and written:
-            self.stream.write(f"report written in {time.perf_counter() - self.started:.1f} s\n")
+            now = time.perf_counter()
+            after = (f", {now - self.last_verdict_at:.1f} s after the last verdict"
+                     if self.last_verdict_at is not None else "")
+            self.stream.write(f"report written in {now - self.started:.1f} s{after}\n")
             self.stream.flush()

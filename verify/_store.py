@@ -13,6 +13,7 @@ comes from, a store is to be trusted: load only stores you or your CI wrote.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import pickle
@@ -89,6 +90,7 @@ def _code_digest(claim: Claim) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=None)  # read from the installed metadata once per process (it parses files)
 def _version(name: str) -> str:
     try:
         return importlib.metadata.version(name)

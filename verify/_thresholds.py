@@ -33,11 +33,16 @@ SWEEP_POINTS = 41
 
 
 def _grid(claim: Claim, name: str, points: int) -> np.ndarray:
-    """The threshold's whole domain where it is bounded; else a decade either side of its value."""
+    """The threshold's whole domain where it is bounded, with a decade either side of its value too when the value
+    sits in the domain's first tenth (so that where the verdict turns near it is seen); else a decade either side of
+    its value. The value itself is always a point."""
     p = claim.parameters[name]
     value, lo, hi = float(p.value), p.domain.low, p.domain.high
     if not (math.isinf(lo) or math.isinf(hi)):
-        return np.linspace(lo, hi, points)
+        grid = np.linspace(lo, hi, points)
+        if lo >= 0 and 0 < value and value - lo < (hi - lo) / 10:
+            grid = np.concatenate([grid, np.clip(value * np.logspace(-1, 1, points // 2), lo, hi)])
+        return np.unique(np.append(grid, value))
     if value > 0 and lo >= 0:
         return value * np.logspace(-1, 1, points)
     span = max(abs(value), 1.0)

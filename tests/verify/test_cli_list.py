@@ -4,6 +4,7 @@ filters, --quiet and colour (issue 23)."""
 import importlib.metadata
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,8 @@ def test_the_report_s_writing_shows_progress(tmp_path, capsys):
     assert main(["run", "--claims-file", EXAMPLE, "--jobs", "1", "--report", str(tmp_path)]) == 0
     err = capsys.readouterr().err
     assert f"writing the report to {tmp_path} ..." in err and "report written in " in err
+    after = float(re.search(r"report written in [0-9.]+ s, ([0-9.]+) s after the last verdict", err).group(1))
+    assert 0 <= after < 60, err  # the time from the last claim to the report: stated, and not absurd
     terminal = _Terminal()
     shown = WriteProgress("somewhere", quiet=False, stream=terminal)
     for done in range(1, 4):

@@ -39,14 +39,24 @@ def overview(result: RunResult, out: Path) -> list[str]:
 def _overview_page(rows, path: Path, page: int, pages: int) -> None:
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(10, 0.26 * len(rows) + 1.6))
+    height = 0.26 * len(rows) + 1.6
+    fig = Figure(figsize=(10, height))
     ax = fig.subplots()
-    for y, v in enumerate(rows):
+    # fixed margins in inches (not tight_layout, which draws the figure twice): the ids at 9 pt, about 0.07 in a
+    # character, on the left; the title and the upper axis' labels above; the lower axis and its label below
+    left = min(0.3 + 0.07 * max(len(v.claim.id) for v in rows), 5.0)
+    fig.subplots_adjust(left=left / 10, right=0.97, top=1 - 0.85 / height, bottom=0.6 / height)
+    points: dict[str, tuple[list, list, list]] = {o: ([], [], []) for o in _COLOURS}
+    for y, v in enumerate(rows):  # gathered per outcome: one errorbar call per colour, not per component
         c = v.comparison
+        xs, ys, errs = points[v.outcome]
         for k, (d, r) in enumerate(zip(c.discrepancy, c.radius)):
-            unit = c.resolution
-            ax.errorbar(max(min(d / unit, 4), -4), y + 0.15 * (k - 1) / max(len(c.discrepancy), 1),
-                        xerr=min(r / unit, 4), fmt="o", ms=3.5, color=_COLOURS[v.outcome], capsize=2)
+            xs.append(max(min(d / c.resolution, 4), -4))
+            ys.append(y + 0.15 * (k - 1) / max(len(c.discrepancy), 1))
+            errs.append(min(r / c.resolution, 4))
+    for outcome, (xs, ys, errs) in points.items():
+        if xs:
+            ax.errorbar(xs, ys, xerr=errs, fmt="o", ms=3.5, color=_COLOURS[outcome], capsize=2, ls="none")
     ax.axvspan(-1, 1, color="0.9", zorder=0)
     ax.axvline(0, color="0.4", lw=0.8)
     ax.set_yticks(range(len(rows)), [v.claim.id for v in rows], fontsize=9)
@@ -57,7 +67,6 @@ def _overview_page(rows, path: Path, page: int, pages: int) -> None:
                   fontsize=9.5)
     ax.set_title("Discrepancy per claim and component; shaded: within resolution"
                  + (f" (part {page} of {pages})" if pages > 1 else ""), fontsize=10.5, pad=24)
-    fig.tight_layout()
     fig.savefig(path, dpi=DPI)
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import threading
 
 from .._verdict import FAIL, INCONCLUSIVE, PASS
 
-__all__ = ["ClaimPlots", "record_png", "number", "DPI"]
+__all__ = ["ClaimPlots", "record_png", "number", "DPI", "NAMED_COMPONENTS"]
 
 #: 96 dots per inch, as browsers assume: the figure shows at its size in inches at 100% zoom, its text at its
 #: size in points (10 pt and more)
@@ -63,12 +64,12 @@ def _ends(look: dict, name: str, default: float) -> list[float]:
 
 
 #: Components beyond this many are drawn in one colour, with numbered (not labelled) rows.
-_NAMED = 8
+NAMED_COMPONENTS = 8
 
 
 def _rows(ax, labels: list[str]) -> None:
     """One row per component, top to bottom: each labelled when few, else a labelled row every few rows."""
-    if len(labels) <= _NAMED:
+    if len(labels) <= NAMED_COMPONENTS:
         ax.set_yticks(range(len(labels)), labels)
     else:
         from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -84,7 +85,32 @@ def _names(record: dict) -> list[str]:
 
 
 def _colours(components: int, colour: str) -> list[str]:
-    return [f"C{k % 10}" for k in range(components)] if 1 < components <= _NAMED else [colour] * components
+    return [f"C{k % 10}" for k in range(components)] if 1 < components <= NAMED_COMPONENTS else [colour] * components
+
+
+_LABEL = re.compile(r"^(\w+)=([-+]?[0-9][0-9.eE+-]*)(?:, (.+))?$")
+
+
+def _columns(record: dict) -> tuple[list[float], list[str], str]:
+    """Where each component goes along x: when every label reads ``key=number[, rest]`` with one key (``k=3,
+    s=0.5``), at its number, one series per ``rest``; else at its index. Returns positions, series, axis name."""
+    names = _names(record)
+    found = [_LABEL.match(x) for x in names]
+    if all(found) and len({m.group(1) for m in found}) == 1:
+        try:
+            return [float(m.group(2)) for m in found], [m.group(3) or "" for m in found], found[0].group(1)
+        except ValueError:
+            pass
+    return [float(k) for k in range(len(names))], [""] * len(names), "component"
+
+
+def _power(extent: float) -> tuple[float, str]:
+    """A power of ten to divide values by so that tick labels need no offset text (which collides with the axis
+    label), and the note that says so; (1, "") when plain ticks read well."""
+    if not extent or not math.isfinite(extent) or 1e-3 <= extent < 1e4:
+        return 1.0, ""
+    e = math.floor(math.log10(extent))
+    return 10.0 ** e, f", in units of 1e{e}"
 
 
 def _spread(components: int) -> float:
@@ -94,49 +120,136 @@ def _spread(components: int) -> float:
 
 def _last_look(ax, record: dict, colour: str) -> None:
     look = record["looks"][-1]
+    if len(look["discrepancy"]) > NAMED_COMPONENTS:
+        many = _values_columns if look["n_samples"] is None else _last_look_columns
+        return many(ax, record, colour)
     d, r = [_clip(x) for x in look["discrepancy"]], [_clip(x) for x in look["radius"]]
     ks, res = list(range(len(d))), record["resolution"]
     limits = _limits([a + b for a, b in zip(map(abs, d), r)], res)
+    unit, note = _power(limits[1])
+    d, r = [x / unit for x in d], [x / unit for x in r]
     if res < limits[1]:  # a band wider than the axes would shade everything and say nothing
-        ax.axvspan(-res, res, color="0.9", zorder=0)
+        ax.axvspan(-res / unit, res / unit, color="0.9", zorder=0)
     ax.axvline(0, color="0.3", lw=0.8)
     ax.hlines(ks, [a - b for a, b in zip(d, r)], [a + b for a, b in zip(d, r)], color=colour, lw=1)
     ax.plot(d, ks, "o", ms=3, color=colour)
-    ax.set_xlim(limits)
+    ax.set_xlim(limits[0] / unit, limits[1] / unit)
     _rows(ax, [f"{name}: {number(p, 4)}" for name, p in zip(_names(record), record["predicted"])])
-    ax.set_xlabel("(estimate - prediction) / |prediction|", labelpad=10)
+    ax.set_xlabel(f"(estimate - prediction) / |prediction|{note}", labelpad=10)
     ax.set_title("last look: estimate +- radius; " + ("shaded: +-resolution" if res < limits[1]
                                                       else f"resolution +-{number(res)} is off this scale"))
+
+
+def _last_look_columns(ax, record: dict, colour: str) -> None:
+    """Many components: along x by their label's number (``k``), one colour per series (``s=0.5``), each named."""
+    look, res = record["looks"][-1], record["resolution"]
+    d, r = [_clip(x) for x in look["discrepancy"]], [_clip(x) for x in look["radius"]]
+    xs, series, key = _columns(record)
+    limits = _limits([a + b for a, b in zip(map(abs, d), r)], res)
+    unit, note = _power(limits[1])
+    groups = list(dict.fromkeys(series))
+    step = min([b - a for a, b in zip(sorted(set(xs)), sorted(set(xs))[1:])] or [1.0])
+    if res < limits[1]:
+        ax.axhspan(-res / unit, res / unit, color="0.9", zorder=0)
+    ax.axhline(0, color="0.3", lw=0.8)
+    for g, name in enumerate(groups):
+        at = [k for k, s in enumerate(series) if s == name]
+        shift = 0.3 * step * (g - (len(groups) - 1) / 2) / len(groups)
+        ax.errorbar([xs[k] + shift for k in at], [d[k] / unit for k in at], yerr=[r[k] / unit for k in at],
+                    fmt="o", ms=3, lw=1, color=f"C{g % 10}" if len(groups) > 1 else colour, label=name or None)
+    ax.set_ylim(limits[0] / unit, limits[1] / unit)
+    ax.set_xlabel(key)
+    ax.set_ylabel(f"rel. discrepancy{note}")
+    ax.set_title(f"last look, {len(d)} components: discrepancy +- radius")
+    if len(groups) > 1:
+        ax.legend(loc="best", ncol=min(len(groups), 4))
+
+
+#: decades below the largest value that a symmetric-log axis of values shows; smaller ones are drawn as 0
+_DECADES = 30
+
+
+def _values_columns(ax, record: dict, colour: str) -> None:
+    """An exact claim's many components: what is predicted (lines) and estimated (dots), on a symmetric-log scale,
+    along x by the labels' number; the agreement is the right panel's."""
+    est = [_clip(x) for x in record["looks"][-1]["estimate"]]
+    pred = [_clip(x) if not isinstance(x, (list, tuple)) else math.nan for x in record["predicted"]]
+    xs, series, key = _columns(record)
+    for g, name in enumerate(dict.fromkeys(series)):
+        at = [k for k, s in enumerate(series) if s == name]
+        c = f"C{g % 10}" if len(set(series)) > 1 else colour
+        ax.plot([xs[k] for k in at], [pred[k] for k in at], "-", lw=0.8, color=c, label=name or "prediction")
+        ax.plot([xs[k] for k in at], [est[k] for k in at], "o", ms=3, color=c)
+    small = [abs(v) for v in pred + est if v and math.isfinite(v)]
+    high = math.ceil(math.log10(max(small))) if small else 1
+    low = max(math.floor(math.log10(min(small))), high - _DECADES) if small else 0  # smaller reads as 0
+    ax.set_yscale("symlog", linthresh=10.0 ** low)
+    step = max(1, -(-(high - low) // 3))  # at most 3 labelled decades a side, none at the linear part's edge
+    ax.set_yticks([sign * 10.0 ** e for e in range(high, low, -step) for sign in (-1, 1)] + [0])
+    ax.set_yticks([], minor=True)
+    ax.set_xlabel(key)
+    ax.set_ylabel("value, symmetric log scale")
+    ax.set_title("predicted (lines) and estimated (dots) values")
+    ax.legend(loc="best")
+
+
+def _magnitudes(ax, record: dict, colour: str) -> None:
+    """An exact claim's single look on a log scale: each component's |discrepancy| against its error bound (the
+    radius) and the resolution, so that sizes 40 decades apart are all seen."""
+    look, res = record["looks"][-1], record["resolution"]
+    d, r = [abs(_clip(x)) for x in look["discrepancy"]], [abs(_clip(x)) for x in look["radius"]]
+    xs, series, key = _columns(record)
+    positive = [v for v in d + r + [res] if v > 0]
+    floor = min(positive) / 10 if positive else 1e-300
+    groups = list(dict.fromkeys(series))
+    for g, name in enumerate(groups):
+        at = [k for k, s in enumerate(series) if s == name]
+        c = f"C{g % 10}" if len(groups) > 1 else colour
+        ax.plot([xs[k] for k in at], [max(d[k], floor) for k in at], "o", ms=3, color=c,
+                label=name or "|discrepancy|")
+        ax.plot([xs[k] for k in at], [max(r[k], floor) for k in at], "_", ms=7, mew=1.2, color=c)
+    ax.axhline(res, color="0.3", ls="--", lw=1, label="resolution")
+    ax.set_yscale("log")
+    top = max(positive + [floor])
+    ax.set_ylim(floor / 3, top * (top / floor) ** 0.3)  # room above the points for the legend
+    if key == "component" and len(d) <= NAMED_COMPONENTS:
+        ax.set_xticks(xs, _names(record), rotation=20 if len(d) > 3 else 0)
+        ax.set_xlim(-0.6, len(d) - 0.4)
+    else:
+        ax.set_xlabel(key)
+    zero = " (0 at the bottom)" if any(v == 0 for v in d) else ""
+    ax.set_ylabel(f"relative size{zero}")
+    ax.set_title("|discrepancy| (dots) and bound (dashes), log scale")
+    ax.legend(loc="upper center", ncol=min(len(groups) + 1, 3))
 
 
 def _convergence(ax, record: dict, colour: str) -> None:
     looks, res = record["looks"], record["resolution"]
     components, exact = len(looks[0]["discrepancy"]), looks[0]["n_samples"] is None
+    if exact:
+        return _magnitudes(ax, record, colour)
     ax.axhline(0, color="0.3", lw=0.8)
     samples = [look["n_samples"] for look in looks]
+    d = [[_clip(look["discrepancy"][k]) for look in looks] for k in range(components)]
+    rad = [[_clip(look["radius"][k]) for look in looks] for k in range(components)]
+    limits = _limits([abs(a) + b for dk, rk in zip(d, rad) for a, b in zip(dk, rk)], res)
+    unit, note = _power(limits[1])
     x, y, r, c = [], [], [], []
     for k, ck in enumerate(_colours(components, colour)):
-        xk = [k] * len(looks) if exact else [n * _spread(components) ** k for n in samples]
-        yk = [_clip(look["discrepancy"][k]) for look in looks]
-        x, y, r, c = x + xk, y + yk, r + [_clip(look["radius"][k]) for look in looks], c + [ck] * len(looks)
-        if not exact and components <= _NAMED:
+        xk, yk = [n * _spread(components) ** k for n in samples], [v / unit for v in d[k]]
+        x, y, r, c = x + xk, y + yk, r + [v / unit for v in rad[k]], c + [ck] * len(looks)
+        if components <= NAMED_COMPONENTS:
             ax.plot(xk, yk, "o-", ms=3, lw=0.8, color=ck, label=_names(record)[k])
     ax.vlines(x, [a - b for a, b in zip(y, r)], [a + b for a, b in zip(y, r)], colors=c, lw=1)
-    if exact or components > _NAMED:
-        ax.plot(x, y, "o", ms=3 if components <= _NAMED else 1.5, color=colour)
-    limits = _limits([abs(a) + b for a, b in zip(y, r)], res)
+    if components > NAMED_COMPONENTS:
+        ax.plot(x, y, "o", ms=1.5, color=colour)
     if res < limits[1]:
-        ax.axhspan(-res, res, color="0.9", zorder=0)
-    ax.set_ylim(limits)
-    ax.set_ylabel("rel. discrepancy")
-    if exact:
-        ax.set_xlim(-0.8, components - 0.2)
-        ax.set_xlabel("component")
-        ax.set_title("exact claim: a single deterministic look")
-        return
+        ax.axhspan(-res / unit, res / unit, color="0.9", zorder=0)
+    ax.set_ylim(limits[0] / unit, limits[1] / unit)
+    ax.set_ylabel(f"rel. discrepancy{note}")
     _log_samples(ax, samples, components)
     ax.set_title(f"convergence over {len(looks)} look(s)")
-    if 1 < components <= _NAMED:
+    if 1 < components <= NAMED_COMPONENTS:
         ax.legend(loc="upper right", ncol=2)
 
 
@@ -175,42 +288,59 @@ def _interval_convergence(ax, record: dict, colour: str) -> None:
     ax.set_title(f"interval at each of {len(looks)} look(s); shaded: range")
 
 
+def _label_bands(ax, bands: list[tuple[float, float, str]]) -> None:
+    """Shade each (from, to, outcome) band; name the outcomes in a legend, and inside a band wide enough to read
+    (a narrow band's rotated label would sit on the axis). Call after the axis' scale and limits are set."""
+    from matplotlib.patches import Patch
+
+    to_axes = ax.transAxes.inverted().transform
+    for a, b, outcome in bands:
+        ax.axvspan(a, b, color=_COLOUR[outcome], alpha=0.35, lw=0)
+        left, right = (to_axes(ax.transData.transform((x, 0)))[0] for x in (a, b))
+        if right - left >= 0.12:
+            ax.text((left + right) / 2, 0.5, outcome, ha="center", va="center", transform=ax.transAxes)
+    shown = list(dict.fromkeys(o for _, _, o in bands))
+    ax.legend([Patch(color=_COLOUR[o], alpha=0.35) for o in shown], shown, loc="lower right", ncol=len(shown))
+
+
 def _sensitivity(ax, record: dict) -> None:
     """The verdict at every allowance: FAIL, INCONCLUSIVE and PASS as bands, the pre-registered value marked."""
     s = record["sensitivity"]
     fail, passes, value = s["fail_below"], s["pass_from"], s["value"]
     top = 1.25 * max(2 * value, passes, 1e-12)
-    for (a, b), outcome in (((0.0, fail), FAIL), ((fail, passes), INCONCLUSIVE), ((passes, top), PASS)):
-        if b > a:
-            ax.axvspan(a, b, color=_COLOUR[outcome], alpha=0.35, lw=0)
-            ax.text((a + b) / 2, 0.5, outcome, ha="center", va="center", fontsize=9, rotation=90 if b - a < top / 8
-                    else 0)
+    ax.set_xlim(0, top)
+    _label_bands(ax, [(a, b, o) for a, b, o in ((0.0, fail, FAIL), (fail, passes, INCONCLUSIVE), (passes, top, PASS))
+                      if b > a])
     ax.axvline(value, color="k", lw=1.2, ls="--")
     ax.text(value, 0.93, f" pre-registered {number(value)}", fontsize=9, va="top")
-    ax.set_xlim(0, top)
     ax.set_yticks([])
     ax.set_xlabel(f"{s['name']} (claimed ranges: centre -+ this)")
     ax.set_title("verdict vs allowance")
 
 
 def _threshold(ax, record: dict) -> None:
-    """The verdict across a threshold we chose, re-decided on the last look's intervals; its value marked."""
+    """The verdict across a threshold we chose, re-decided on the last look's intervals; its value marked. A sweep
+    over decades is drawn on a log scale (symmetric-log from 0), so that the chosen value is not squeezed."""
     t = next(r for r in record["thresholds"] if r["sweep"])
     xs = [x for x, _ in t["sweep"]]
     edges = [xs[0]] + [(a + b) / 2 for a, b in zip(xs, xs[1:])] + [xs[-1]]
-    for (x, outcome), a, b in zip(t["sweep"], edges, edges[1:]):
-        ax.axvspan(a, b, color=_COLOUR[outcome], alpha=0.35, lw=0)
-    for outcome in (FAIL, INCONCLUSIVE, PASS):
-        at = [x for x, o in t["sweep"] if o == outcome]
-        if at:
-            ax.text(at[len(at) // 2], 0.5, outcome, ha="center", va="center", fontsize=9, rotation=90)
-    ax.axvline(float(t["value"]), color="k", lw=1.2, ls="--")
-    ax.text(float(t["value"]), 0.93, f" chosen {number(float(t['value']))}", fontsize=9, va="top")
+    smallest = min([x for x in xs if x > 0] or [1.0])
     if xs[0] > 0 and xs[-1] / xs[0] > 50:
         ax.set_xscale("log")
+        edges = [xs[0]] + [math.sqrt(a * b) for a, b in zip(xs, xs[1:])] + [xs[-1]]
+    elif xs[0] == 0 and xs[-1] / smallest > 50:
+        ax.set_xscale("symlog", linthresh=smallest, linscale=0.5)
     ax.set_xlim(xs[0], xs[-1])
+    bands: list[tuple[float, float, str]] = []
+    for (_, outcome), a, b in zip(t["sweep"], edges, edges[1:]):  # neighbouring equal verdicts make one band
+        if bands and bands[-1][2] == outcome:
+            a = bands.pop()[0]
+        bands.append((a, b, outcome))
+    _label_bands(ax, bands)
+    ax.axvline(float(t["value"]), color="k", lw=1.2, ls="--")
+    ax.text(float(t["value"]), 0.93, f" chosen {number(float(t['value']))}", fontsize=9, va="top")
     ax.set_yticks([])
-    ax.set_xlabel(f"threshold {t['name']} (ours)")
+    ax.set_xlabel(f"threshold {t['name']} (ours)" + (", log scale" if ax.get_xscale() != "linear" else ""))
     ax.set_title("verdict vs threshold (same evidence)")
 
 
