@@ -19,7 +19,7 @@ from ._hermite_quad import hermite_quadrature
 from ._errors import InvalidArgument, NoConvergence, ResourceLimit, UnknownName, VerifierError
 from ._evaluate import GUARD_DIGITS, evaluate, evaluate_with_error
 from ._gaussian import (PARAMETER_SYMBOLS, QUANTITIES, GaussianMoment, gaussian_integrand, gaussian_moment,
-                        gaussian_moment_value, s)
+                        gaussian_moment_integral, gaussian_moment_value, s)
 from ._hermite import hermite_coefficient_expr
 from ._derivatives import derivative_function
 from ._vectorised import moment_function
@@ -35,7 +35,8 @@ __all__ = [
     "Interval", "COUNT", "INDEX", "NONNEGATIVE", "POSITIVE", "REAL", "UNIT", "VerifierError", "InvalidArgument",
     "UnknownName", "NoConvergence", "ResourceLimit", "evaluate", "evaluate_with_error", "GUARD_DIGITS",
     "PARAMETER_SYMBOLS",
-    "QUANTITIES", "GaussianMoment", "gaussian_integrand", "gaussian_moment", "gaussian_moment_value", "s",
+    "QUANTITIES", "GaussianMoment", "gaussian_integrand", "gaussian_moment", "gaussian_moment_integral",
+    "gaussian_moment_value", "s",
     "split_parameters", "derivative_function", "moment_function", "CONSTANTS", "FUNCTIONS", "Formula", "FormulaError",
     "parse_formula", "FormulaPrediction", "FormulaRange", "components"
 ]

@@ -119,16 +119,23 @@ class HermiteCoefficients:
     derivative: int = 0
 
     def expression(self, params=None):
-        """c_k(s) for k = 0..min(k_max, 3), as a SymPy tuple (None where no closed form exists)."""
+        """c_k(s) for k = 0..min(k_max, 3), as a SymPy tuple; where no closed form exists, their defining integrals
+        E[sigma^(d)(sZ) He_k(Z)], unevaluated (the prediction is then those integrals by quadrature)."""
         import sympy as sp
 
         own = split_parameters(self.activation, params)[1] if params else {}
-        own.pop("slope", None)
+        shown = range(min(self.k_max, 3) + 1)
         try:
-            return sp.Tuple(*(hermite_coefficient_expr(self.activation, k + self.derivative, **own)
-                              / s**self.derivative for k in range(min(self.k_max, 3) + 1)))
+            return sp.Tuple(*(hermite_coefficient_expr(self.activation, k + self.derivative,
+                                                       **{n: v for n, v in own.items() if n != "slope"})
+                              / s**self.derivative for k in shown))
         except UnknownName:
-            return None
+            from ._activation import x
+
+            z = sp.Symbol("z", real=True)
+            g = _activation(self.activation, **own).derivative_expr(self.derivative).subs(x, s * z)
+            weight = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)
+            return sp.Tuple(*(sp.Integral(g * sp.hermite_prob(k, z) * weight, (z, -sp.oo, sp.oo)) for k in shown))
 
     def __call__(self, params, *, dps: int) -> tuple:
         return self._values(params, dps, 0)

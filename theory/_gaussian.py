@@ -25,6 +25,7 @@ from typing import Callable, Mapping
 import mpmath
 import sympy as sp
 
+from ._activation import x as _X
 from ._activations import activation as _activation
 from ._activations import split_parameters
 from ._coefficients import check_dps, check_scale, hermite_expansion, parameter_values
@@ -34,8 +35,8 @@ from ._errors import InvalidArgument, UnknownName
 from ._evaluate import GUARD_DIGITS, evaluate_with_error
 from ._hermite import hermite_coefficient_expr, s
 
-__all__ = ["s", "PARAMETER_SYMBOLS", "QUANTITIES", "gaussian_moment", "gaussian_moment_value",
-           "gaussian_integrand", "GaussianMoment"]
+__all__ = ["s", "PARAMETER_SYMBOLS", "QUANTITIES", "gaussian_moment", "gaussian_moment_integral",
+           "gaussian_moment_value", "gaussian_integrand", "GaussianMoment"]
 
 #: Names of the Gaussian moments.
 QUANTITIES = ("mean", "mean_derivative", "mean_second_derivative", "second_moment", "variance_derivative")
@@ -87,6 +88,30 @@ def gaussian_moment(activation: str, quantity: str, **params: object) -> sp.Expr
     _check_quantity(quantity)
     _activation(activation, **params)  # validates the activation and the parameters
     return _closed(activation, quantity, _structural(params))
+
+
+_Z = sp.Symbol("z", real=True)
+
+
+def gaussian_moment_integral(activation: str, quantity: str, **params: object) -> sp.Expr:
+    """``quantity`` as its defining Gaussian integral in :data:`s`, unevaluated: what is computed by quadrature
+    where :func:`gaussian_moment` has no closed form (shown by reports instead of "numerical").
+
+    >>> gaussian_moment_integral("tanh", "mean_derivative")
+    Integral(sqrt(2)*(1 - tanh(s*z)**2)*exp(-z**2/2)/(2*sqrt(pi)), (z, -oo, oo))
+    """
+    _check_quantity(quantity)
+    act = _activation(activation, **params)
+    weight = sp.exp(-_Z**2 / 2) / sp.sqrt(2 * sp.pi)
+
+    def mean(g: sp.Expr) -> sp.Expr:
+        return sp.Integral(g.subs(_X, s * _Z) * weight, (_Z, -sp.oo, sp.oo))
+
+    if quantity == "variance_derivative":
+        return mean(act.derivative_expr(1) ** 2) - mean(act.derivative_expr(1)) ** 2
+    if quantity == "second_moment":
+        return mean(act.expr**2)
+    return mean(act.derivative_expr(QUANTITIES.index(quantity)) if quantity != "mean" else act.expr)
 
 
 def gaussian_moment_value(activation: str, quantity: str, *, scale: float = 1, dps: int = 30,
@@ -155,12 +180,13 @@ class GaussianMoment:
     quantity: str
 
     def expression(self, params: Mapping[str, object] | None = None) -> sp.Expr | None:
-        """The closed form, in :data:`s` and the activation's parameter symbols (None if there is none)."""
+        """The closed form, in :data:`s` and the activation's parameter symbols; where there is none, the defining
+        integral, unevaluated (the prediction is then that integral by quadrature)."""
         own = split_parameters(self.activation, params)[1] if params else {}
         try:
             return gaussian_moment(self.activation, self.quantity, **own)
         except UnknownName:
-            return None
+            return gaussian_moment_integral(self.activation, self.quantity, **own)
 
     def __call__(self, params: Mapping[str, object], *, dps: int) -> tuple[mpmath.mpf, ...]:
         return tuple(k.value for k in self._values(params, dps))

@@ -95,3 +95,33 @@ def test_unknown_quantity_is_rejected():
         theory.gaussian_moment("relu", "variance")
     with pytest.raises(theory.UnknownName, match="closed-form dual kernel"):
         theory.gaussian_moment("tanh", "second_moment")
+
+
+def _integrated(expr, scale):
+    """Every integral in ``expr`` at s = ``scale`` by mpmath's quadrature of the printed integrand (lambdified)."""
+    z = sp.Symbol("z", real=True)
+    done = {}
+    for integral in expr.atoms(sp.Integral):
+        f = sp.lambdify(z, integral.function.subs(s, scale), "mpmath")
+        with mpmath.workdps(20):
+            done[integral] = sp.Float(mpmath.quad(f, [-mpmath.inf, 0, mpmath.inf]), 20)
+    return float(expr.xreplace(done).subs(s, scale))
+
+
+@pytest.mark.parametrize(("name", "quantity"), [("tanh", "mean_derivative"), ("tanh", "second_moment"),
+                                                ("elu", "mean"), ("relu", "variance_derivative")])
+def test_the_shown_integral_is_the_predicted_quantity(name, quantity):
+    """The integral a report shows where no closed form exists, integrated from its printed integrand (mpmath),
+    equals the value the prediction computes (a closed form, or our own quadrature code)."""
+    shown = theory.gaussian_moment_integral(name, quantity)
+    assert shown.has(sp.Integral)
+    value = theory.gaussian_moment_value(name, quantity, scale=0.7, dps=20).value
+    assert abs(_integrated(shown, 0.7) - float(value)) <= 1e-10 * max(1.0, abs(float(value)))
+
+
+def test_hermite_coefficients_without_a_closed_form_show_their_integrals():
+    shown = theory.HermiteCoefficients("tanh", 10).expression({"s": (0.5, 2.0)})
+    assert len(shown) == 4 and all(e.has(sp.Integral) for e in shown)
+    values = theory.hermite_coefficients("tanh", 3, scale=2.0, dps=20)
+    for k, e in enumerate(shown):
+        assert abs(_integrated(e, 2.0) - float(values[k])) <= 1e-10
