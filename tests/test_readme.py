@@ -43,7 +43,8 @@ def test_the_gauss_paragraph_names_every_activation_of_the_family():
 
 
 def test_every_repository_path_in_the_readme_exists():
-    paths = set(re.findall(r"(?<![\w/.])((?:bench|tests|docs|examples)/[\w./-]+\.(?:md|py|toml))", README))
+    pattern = r"(?<![\w/.])((?:bench|tests|docs|examples)/[\w./-]+\.(?:md|py|toml|json|png|html))"
+    paths = set(re.findall(pattern, README))
     assert paths, "expected the README to point at files in the repository"
     missing = sorted(p for p in paths if not (ROOT / p).exists())
     assert not missing, f"README points at files a clone does not have: {missing}"

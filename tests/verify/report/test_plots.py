@@ -116,3 +116,13 @@ def test_a_threshold_sweep_holds_the_chosen_value_and_its_decade():
     value, grid = claim.parameters[name].value, list(_grid(claim, name, 41))
     assert value in grid and grid == sorted(set(grid))
     assert sum(value / 10 <= x <= value * 10 for x in grid) >= 10, grid
+
+
+def test_a_threshold_sweep_over_decades_is_drawn_without_warnings(plots, recwarn):
+    sweep = [[0.01 * 10 ** (k / 4), "PASS" if k > 3 else "FAIL"] for k in range(13)]  # 0.01 .. 10
+    record = _record("interval", components=1, samples=(1000,),
+                     thresholds=[{"name": "cut", "value": 0.1, "sweep": sweep}])
+    record["looks"][0].update(predicted=[[0.0, 0.01]], estimate=[0.003], lower=[0.002], upper=[0.004])
+    plots.png(record)
+    assert plots.right.get_xscale() == "log"
+    assert not [str(w.message) for w in recwarn.list], [str(w.message) for w in recwarn.list]
