@@ -14,7 +14,8 @@ from ._activations import (Activation, activation, activation_parameters, activa
                            split_parameters, x)
 from ._coefficients import HermiteCoefficients, HermiteExpansion, hermite_coefficients, hermite_expansion
 from ._domain import COUNT, INDEX, NONNEGATIVE, POSITIVE, REAL, UNIT, Interval
-from ._dual_kernel import SERIES_ORDER, DualKernel, KernelValue, dual_kernel, dual_kernel_expr, hermite_series, rho
+from ._dual_kernel import (SERIES_ORDER, DualKernel, KernelValue, dual_kernel, dual_kernel_expr, dual_kernel_integral,
+                           hermite_series, rho)
 from ._hermite_quad import hermite_quadrature
 from ._errors import InvalidArgument, NoConvergence, ResourceLimit, UnknownName, VerifierError
 from ._evaluate import GUARD_DIGITS, evaluate, evaluate_with_error
@@ -31,7 +32,8 @@ from ._moved import facade_attribute as _facade_attribute
 __all__ = [
     "Activation", "activation", "activation_parameters", "activations", "has_closed_form", "x", "HermiteCoefficients",
     "HermiteExpansion", "hermite_coefficients", "hermite_quadrature", "hermite_series", "hermite_expansion",
-    "hermite_coefficient_expr", "SERIES_ORDER", "DualKernel", "KernelValue", "dual_kernel", "dual_kernel_expr", "rho",
+    "hermite_coefficient_expr", "SERIES_ORDER", "DualKernel", "KernelValue", "dual_kernel", "dual_kernel_expr",
+    "dual_kernel_integral", "rho",
     "Interval", "COUNT", "INDEX", "NONNEGATIVE", "POSITIVE", "REAL", "UNIT", "VerifierError", "InvalidArgument",
     "UnknownName", "NoConvergence", "ResourceLimit", "evaluate", "evaluate_with_error", "GUARD_DIGITS",
     "PARAMETER_SYMBOLS",

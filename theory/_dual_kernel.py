@@ -89,6 +89,23 @@ def _poly_degree(name: str, params: dict) -> int:
     return int(degree) if degree.is_finite else 0  # the zero polynomial has degree -oo
 
 
+def dual_kernel_integral(activation: str, derivative: int = 0, **params: object) -> sp.Expr:
+    """The dual kernel as its defining integral over independent standard normals z1, z2, unevaluated:
+    u = s z1 and v = s (rho z1 + sqrt(1 - rho^2) z2) have variance s^2 and correlation rho.
+
+    >>> dual_kernel_integral("tanh").function
+    exp(-z1**2/2 - z2**2/2)*tanh(s*z1)*tanh(s*(rho*z1 + z2*sqrt(1 - rho**2)))/(2*pi)
+    """
+    from ._activation import x
+
+    j = _check_derivative(derivative)
+    g = _activation(activation, **params).derivative_expr(j)
+    z1, z2 = sp.symbols("z1 z2", real=True)
+    v = s * (rho * z1 + sp.sqrt(1 - rho**2) * z2)
+    weight = sp.exp(-(z1**2 + z2**2) / 2) / (2 * sp.pi)
+    return sp.Integral(g.subs(x, s * z1) * g.subs(x, v) * weight, (z1, -sp.oo, sp.oo), (z2, -sp.oo, sp.oo))
+
+
 def dual_kernel_expr(activation: str, derivative: int = 0, **params: object) -> sp.Expr:
     """The closed form of the dual kernel in ``s`` and ``rho`` (and ``slope``), where one exists.
 
@@ -237,12 +254,13 @@ class DualKernel:
     method: str = "auto"
 
     def expression(self, params=None):
-        """The closed form in ``s`` and ``rho`` (None where there is none)."""
+        """The closed form in ``s`` and ``rho``; where there is none, the defining double Gaussian integral,
+        unevaluated (:func:`dual_kernel_integral`; the prediction is then computed numerically)."""
         own = {k: v for k, v in (params or {}).items() if k not in ("s", "rho")}
         try:
             return dual_kernel_expr(self.activation, self.derivative, **own)
         except UnknownName:
-            return None
+            return dual_kernel_integral(self.activation, self.derivative, **own)
 
     def __call__(self, params, *, dps: int) -> tuple:
         return tuple(k.value for k in self.values(params, dps=dps))

@@ -119,3 +119,20 @@ def test_cancelling_closed_forms_report_the_digits_they_lose():
     with mpmath.workdps(90):
         exact = theory.dual_kernel("relu", -1 + 1e-12, dps=80).value
         assert abs(near.value - exact) <= near.error
+
+
+@pytest.mark.parametrize(("name", "derivative"), [("tanh", 1), ("gelu", 0)])
+def test_the_shown_double_integral_is_the_kernel(name, derivative):
+    """Where no closed form exists a report shows the defining double integral; integrated from its printed
+    integrand (lambdified to numpy, SciPy's dblquad over [-9, 9]^2, where the Gaussian weight leaves out < 1e-17)
+    it equals the kernel we compute (series or quadrature in mpmath, another code path)."""
+    import sympy as sp
+    from scipy.integrate import dblquad
+
+    shown = theory.dual_kernel_integral(name, derivative)
+    z1, z2 = sp.symbols("z1 z2", real=True)
+    f = sp.lambdify((z2, z1), shown.function.subs({theory.s: 1, theory.rho: sp.Rational(3, 10)}), "numpy")
+    value, error = dblquad(f, -9, 9, -9, 9, epsabs=1e-12, epsrel=1e-12)
+    expected = theory.dual_kernel(name, 0.3, scale=1.0, derivative=derivative, dps=15).value
+    assert abs(value - float(expected)) <= 1e-9 + error, (value, float(expected), error)
+    assert theory.DualKernel(name, derivative).expression({"s": 1.0, "rho": (0.3,)}) == shown

@@ -19,7 +19,9 @@ For every registered claim (``verify.claims()``), whatever its pack:
 * ``test_pictures_render``: each of a claim's illustrations draws, through its pack's renderer
   (``verify.report.render``), to a PNG file (its signature, and over 10 kB: something was drawn).
 
-Cost: every claim's estimator runs once, as in the main job. A mutated or moved claim is checked by the same engine,
+Cost: every claim's estimator runs once, as in the main job, under ``pytest -m slow``; the default test run verifies
+a seeded quarter of each family's claims of each kind (``DEFAULT_SHARE``, ``VERIFY_BATTERY_SEED``) and the other
+tests (well-formed, provenance) for every claim. A mutated or moved claim is checked by the same engine,
 at the same seed, budget and rate, but its estimator replays the estimates the passing check recorded (the looks a
 check of it would draw: same claim id, same streams), so the mutations add no simulation. They are bound to FAIL:
 a PASS look resolves the claim (its confidence radius, or bound, is below the resolution and the discrepancy below
@@ -30,6 +32,8 @@ claims a paper's note lists) are in ``tests/verify/<pack>/``.
 
 import dataclasses
 import math
+import os
+import random
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -76,9 +80,34 @@ SLOW_CLAIMS = frozenset({
 })
 
 
+#: The default test run verifies this share of each family's claims of each kind (at least one), chosen by
+#: ``VERIFY_BATTERY_SEED`` (default 0; CI may rotate it by setting the variable); the others' verifying tests are
+#: `slow`. The main job (`python -m verify run`) verifies every claim, and `pytest -m slow` runs the whole battery.
+#: Chosen, before looking at which claims it picks, so that the default test run stays near 10 minutes on 2 cores:
+#: the whole battery was 597 s of the default run's 1667 s of tests (durations of 2026-12-03).
+DEFAULT_SHARE = 1 / 4
+SEED = int(os.environ.get("VERIFY_BATTERY_SEED", "0"))
+
+
+def _sample(claims) -> frozenset[str]:
+    """The ids the default run verifies: ``DEFAULT_SHARE`` of each (family, kind), at least one, seeded."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for c in claims:
+        groups.setdefault((c.id.split(".")[0], str(c.kind)), []).append(c.id)
+    chosen: set[str] = set()
+    for (family, kind), ids in sorted(groups.items()):
+        rng = random.Random(f"{SEED}:{family}:{kind}")
+        chosen.update(rng.sample(sorted(ids), max(1, math.ceil(DEFAULT_SHARE * len(ids)))))
+    return frozenset(chosen)
+
+
+SAMPLED = _sample(CLAIMS)
+
+
 def _by_id(claims, checks: bool = False):
-    """One test per claim; with ``checks`` (a test that verifies the claim), the SLOW_CLAIMS ones are `slow`."""
-    slow = SLOW_CLAIMS if checks else frozenset()
+    """One test per claim; with ``checks`` (a test that verifies the claim), the SLOW_CLAIMS ones and those the
+    default run does not sample (:data:`SAMPLED`) are `slow`."""
+    slow = SLOW_CLAIMS | (frozenset(IDS) - SAMPLED) if checks else frozenset()
     params = [pytest.param(c, id=c.id, marks=(pytest.mark.slow,) if c.id in slow else ()) for c in claims]
     return pytest.mark.parametrize("claim", params)
 
@@ -160,7 +189,7 @@ def test_provenance_is_tagged(claim):
     assert [p.name for p in verify.installed_packs() if p.owns(claim.id)] == [pack.name]
 
 
-@_by_id(EXACT)
+@_by_id(EXACT, checks=True)
 def test_exact_claim_passes_and_a_mutated_prediction_fails(claim):
     """Exact claims spend no rate: one look against the estimator's bound."""
     verdict = verify.check(claim)
@@ -195,7 +224,7 @@ def test_interval_claim_passes_at_the_standard_budget_and_a_moved_range_fails(cl
     assert wrong.outcome == verify.FAIL and len(wrong.looks) <= len(verdict.looks), wrong.reason
 
 
-@_by_id(ILLUSTRATED)
+@_by_id(ILLUSTRATED, checks=True)
 def test_pictures_render(claim, tmp_path):
     for k, illustrate in enumerate(claim.illustrations):
         path = render(illustrate(claim.values), tmp_path / f"{claim.id}.{k}.png", title=claim.id)

@@ -1,10 +1,14 @@
 """Covers verify/_cli.py and verify/__main__.py: exit statuses, one-line errors, reproducibility."""
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
 
 import pytest
+
+from verify._cli import main
 
 
 def _cli(*args, cwd=None):
@@ -65,10 +69,28 @@ def test_a_failing_claim_gives_exit_status_one(tmp_path):
     (["frobnicate"], "invalid choice: 'frobnicate'"),
 ])
 def test_bad_input_is_one_line_and_exit_two(args, needle, tmp_path):
-    out = _cli(*args, "--report", str(tmp_path)) if args[0] == "run" else _cli(*args)
-    assert out.returncode == 2
-    assert needle in out.stderr and "Traceback" not in out.stderr
-    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    """In this process (``main``, what ``python -m verify`` calls; the test below runs one case as a command)."""
+    status, _, err = in_process(*args, "--report", str(tmp_path)) if args[0] == "run" else in_process(*args)
+    assert status == 2
+    assert needle in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_bad_input_to_the_command_is_one_line_and_exit_two(tmp_path):
+    out = _cli("run", "--seed", "-1", "--report", str(tmp_path))
+    assert out.returncode == 2 and "--seed must be a non-negative integer, got '-1'" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr, out.stderr
+
+
+def in_process(*args) -> tuple[int, str, str]:
+    """``python -m verify ARGS`` without a new interpreter (seconds of imports each): status, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as exc:  # argparse's own usage errors
+            status = exc.code
+    return status, out.getvalue(), err.getvalue()
 
 
 def test_set_overrides_a_parameter_in_the_report(tmp_path):

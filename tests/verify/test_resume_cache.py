@@ -17,6 +17,7 @@ from verify import run
 from verify._store import Store, fingerprint
 
 from .synthetic import statistical
+from .test_cli import in_process
 
 CLAIMS = """
 [[claim]]
@@ -198,8 +199,9 @@ def test_an_interrupted_run_resumed_equals_a_run_never_interrupted(tmp_path, sig
     (("--resume",), "--resume"),
 ])
 def test_bad_run_options_are_one_line_with_exit_status_two(tmp_path, extra, needle):
-    out = _cli("run", "--match", "gauss.relu.mean_derivative.mc", "--report", str(tmp_path / "r"), *extra)
-    assert out.returncode == 2 and needle in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    status, _, err = in_process("run", "--match", "gauss.relu.mean_derivative.mc", "--report", str(tmp_path / "r"),
+                                *extra)
+    assert status == 2 and needle in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "r" / "report.json").exists()
 
 

@@ -152,8 +152,8 @@ def _formula(verdict: Verdict) -> str:
     shown, total = len(expr) if isinstance(expr, sympy.Tuple) else 1, _components(verdict)
     part = (f"<p>The closed form of the first {shown} of {total} components; the others are predicted "
             "numerically.</p>" if isinstance(expr, sympy.Tuple) and total and shown < total else "")
-    integral = ("<p>No closed form: the prediction is this integral, computed by quadrature to the digits "
-                "stated below.</p>" if expr.has(sympy.Integral) else "")
+    integral = (f"<p>No closed form: the prediction evaluates this integral numerically, to {verdict.claim.dps} "
+                "digits.</p>" if expr.has(sympy.Integral) else "")
     return f'{math_html}<p>as text: <code>{_e(expr)}</code></p>{integral}{part}'
 
 

@@ -225,3 +225,19 @@ def test_pictures_reserve_their_space_before_they_load(report):
         width, height = (int(re.search(rf'{a}="(\d+)"', tag).group(1)) for a in ("width", "height"))
         png = (paths["html"].parent / name).read_bytes()
         assert (width, height) == (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big"))
+
+
+def test_every_registered_claim_shows_a_formula_and_integrals_say_they_are_evaluated_numerically():
+    """No built-in claim's section says "numerical" where its formula would be: a closed form (MathML), the defining
+    integral where there is none (MathML, with a note), or the statement's text."""
+    from types import SimpleNamespace
+
+    from verify.report._html import _formula
+
+    shown = {c.id: _formula(SimpleNamespace(claim=c, comparison=None)) for c in verify.claims()}
+    assert not [i for i, html in shown.items() if "numerical (no closed form" in html or "could not be printed" in html]
+    integral = shown["gauss.tanh.mean_derivative.mc"]
+    assert '<math display="block">' in integral and "&#x222B;" in integral and "Integral(" in integral
+    assert "No closed form: the prediction evaluates this integral numerically" in integral
+    assert "No closed form" not in shown["gauss.relu.mean_derivative.mc"]
+    assert "Integral(" in shown["kernel.tanh.d1.mc"] and "Integral(" in shown["hermite.tanh.stein"]
