@@ -127,21 +127,22 @@ def hermite_coefficient_expr(name: str, k: int, /, **params: object) -> sp.Expr:
     >>> hermite_coefficient_expr("erf", 3)
     -4*s**3/(sqrt(pi)*(2*s**2 + 1)**(3/2))
     """
+    from ._activations import activation  # local: the catalogue imports nothing from here
+
     check_order("k", k)
+    if name not in CLOSED_FORM_HERMITE:
+        raise UnknownName("activation with closed-form Hermite coefficients", name, list(CLOSED_FORM_HERMITE))
+    bound = activation(name, **params).params  # validates the parameters (before the cache) and fills in defaults
+    own = tuple(sorted((key, tuple(v) if isinstance(v, list) else v) for key, v in bound.items() if key != "slope"))
     try:
-        return _closed_form(name, k, tuple(sorted(params.items())))
-    except TypeError:  # an unhashable parameter value: nothing to cache under
-        return _closed_form.__wrapped__(name, k, tuple(sorted(params.items())))
+        hash(own)
+    except TypeError:  # a parameter value that cannot key a cache
+        return _closed_form.__wrapped__(name, k, own)
+    return _closed_form(name, k, own)
 
 
 @functools.lru_cache(maxsize=4096)  # SymPy expressions are immutable; simplify() makes a repeat costly (~15 ms)
-def _closed_form(name: str, k: int, params: tuple) -> sp.Expr:
-    from ._activations import activation  # local: the catalogue imports nothing from here
-
-    params = dict(params)
-    if name not in CLOSED_FORM_HERMITE:
-        raise UnknownName("activation with closed-form Hermite coefficients", name, list(CLOSED_FORM_HERMITE))
-    factory = CLOSED_FORM_HERMITE[name]
-    bound = activation(name, **params).params  # validates the parameters and fills in defaults
-    own = {key: v for key, v in bound.items() if key != "slope"}
-    return sp.simplify(factory(**own)(k)) if k <= 2 else factory(**own)(k)
+def _closed_form(name: str, k: int, own: tuple) -> sp.Expr:
+    """c_k of ``name`` from its factory, for validated parameters ``own`` ((name, value) pairs, slope left out)."""
+    expr = CLOSED_FORM_HERMITE[name](**dict(own))(k)
+    return sp.simplify(expr) if k <= 2 else expr

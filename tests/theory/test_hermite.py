@@ -137,3 +137,10 @@ def test_no_closed_form_is_an_unknown_name():
 def test_closed_form_expressions_validate_activation_parameters(name, params, match):
     with pytest.raises(theory.InvalidArgument, match=match):
         theory.hermite_coefficient_expr(name, 3, **params)
+
+
+def test_the_closed_form_cache_does_not_skip_the_parameter_check():
+    """2 and 2.0 are one key to a cache; the parameters are checked before it is consulted."""
+    assert theory.hermite_coefficient_expr("hermite", 2, k=2) == 2 * theory.s**2
+    with pytest.raises(theory.InvalidArgument, match="`k` must be"):
+        theory.hermite_coefficient_expr("hermite", 2, k=2.0)

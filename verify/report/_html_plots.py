@@ -71,6 +71,17 @@ def _last_look(ax, record: dict, colour: str) -> None:
                                                       else f"resolution +-{number(res)} is off this scale"))
 
 
+def _over_decades(xs: list[float], key: str) -> bool:
+    """Whether positions read from labels span decades (all positive, a factor over 50): drawn on a log axis."""
+    return key != "component" and min(xs) > 0 and max(xs) / min(xs) > 50
+
+
+def _x_axis(ax, xs: list[float], key: str) -> None:
+    if _over_decades(xs, key):
+        ax.set_xscale("log")
+    ax.set_xlabel(key + (" (log scale)" if _over_decades(xs, key) else ""))
+
+
 def _last_look_columns(ax, record: dict, colour: str) -> None:
     """Many components: along x by their label's number (``k``), one colour per series (``s=0.5``), each named."""
     look, res = record["looks"][-1], record["resolution"]
@@ -83,13 +94,14 @@ def _last_look_columns(ax, record: dict, colour: str) -> None:
     if res < limits[1]:
         ax.axhspan(-res / unit, res / unit, color="0.9", zorder=0)
     ax.axhline(0, color="0.3", lw=0.8)
+    logx = _over_decades(xs, key)
     for g, name in enumerate(groups):
         at = [k for k, s in enumerate(series) if s == name]
-        shift = 0.3 * step * (g - (len(groups) - 1) / 2) / len(groups)
+        shift = 0.0 if logx else 0.3 * step * (g - (len(groups) - 1) / 2) / len(groups)
         ax.errorbar([xs[k] + shift for k in at], [d[k] / unit for k in at], yerr=[r[k] / unit for k in at],
                     fmt="o", ms=3, lw=1, color=f"C{g % 10}" if len(groups) > 1 else colour, label=name or None)
     ax.set_ylim(limits[0] / unit, limits[1] / unit)
-    ax.set_xlabel(key)
+    _x_axis(ax, xs, key)
     ax.set_ylabel(f"rel. discrepancy{note}")
     ax.set_title(f"last look, {len(d)} components: discrepancy +- radius")
     if len(groups) > 1:
@@ -116,12 +128,16 @@ def _values_columns(ax, record: dict, colour: str) -> None:
     low = max(math.floor(math.log10(min(small))), high - _DECADES) if small else 0  # smaller reads as 0
     ax.set_yscale("symlog", linthresh=10.0 ** low)
     step = max(1, -(-(high - low) // 3))  # at most 3 labelled decades a side, none at the linear part's edge
-    ax.set_yticks([sign * 10.0 ** e for e in range(high, low, -step) for sign in (-1, 1)] + [0])
+    ax.set_yticks([sign * 10.0 ** e for e in range(high, min(low, high - 1), -step) for sign in (-1, 1)] + [0])
     ax.set_yticks([], minor=True)
-    ax.set_xlabel(key)
+    _x_axis(ax, xs, key)
     ax.set_ylabel("value, symmetric log scale")
     ax.set_title("predicted (lines) and estimated (dots) values")
     ax.legend(loc="best")
+
+
+#: decades a log panel of sizes shows at most, below its largest size
+_SPAN = 200
 
 
 def _magnitudes(ax, record: dict, colour: str) -> None:
@@ -131,7 +147,9 @@ def _magnitudes(ax, record: dict, colour: str) -> None:
     d, r = [abs(_clip(x)) for x in look["discrepancy"]], [abs(_clip(x)) for x in look["radius"]]
     xs, series, key = _columns(record)
     positive = [v for v in d + r + [res] if v > 0]
-    floor = min(positive) / 10 if positive else 1e-300
+    top = max(positive) if positive else 1.0
+    # at most _SPAN decades in view (matplotlib's log ticks overflow past ~600); anything smaller sits at the bottom
+    floor = max(min(positive) / 10 if positive else top / 10, top * 10.0 ** -_SPAN)
     groups = list(dict.fromkeys(series))
     for g, name in enumerate(groups):
         at = [k for k, s in enumerate(series) if s == name]
@@ -141,14 +159,15 @@ def _magnitudes(ax, record: dict, colour: str) -> None:
         ax.plot([xs[k] for k in at], [max(r[k], floor) for k in at], "_", ms=7, mew=1.2, color=c)
     ax.axhline(res, color="0.3", ls="--", lw=1, label="resolution")
     ax.set_yscale("log")
-    top = max(positive + [floor])
-    ax.set_ylim(floor / 3, top * (top / floor) ** 0.3)  # room above the points for the legend
+    decades = min(0.3 * math.log10(top / floor), 300 - math.log10(top))  # in logs: top / floor may overflow
+    ax.set_ylim(floor / 3, top * 10.0 ** max(decades, 1.0))  # room above the points for the legend
     if key == "component" and len(d) <= NAMED_COMPONENTS:
         ax.set_xticks(xs, _names(record), rotation=20 if len(d) > 3 else 0)
         ax.set_xlim(-0.6, len(d) - 0.4)
     else:
-        ax.set_xlabel(key)
-    zero = " (0 at the bottom)" if any(v == 0 for v in d) else ""
+        _x_axis(ax, xs, key)
+    zero = (" (0 at the bottom)" if all(v == 0 or v > floor for v in d + r)
+            else f" (0 and below {number(floor)} at the bottom)") if any(v <= floor for v in d + r) else ""
     ax.set_ylabel(f"relative size{zero}")
     ax.set_title("|discrepancy| (dots) and bound (dashes), log scale")
     ax.legend(loc="upper center", ncol=min(len(groups) + 1, 3))
@@ -262,6 +281,7 @@ def _threshold(ax, record: dict) -> None:
         edges = [xs[0]] + [math.sqrt(a * b) for a, b in zip(xs, xs[1:])] + [xs[-1]]
     elif xs[0] == 0 and xs[-1] / smallest > 50:
         ax.set_xscale("symlog", linthresh=smallest, linscale=0.5)
+        edges = [xs[0]] + [math.sqrt(a * b) if a > 0 else b / 2 for a, b in zip(xs, xs[1:])] + [xs[-1]]
     ax.set_xlim(xs[0], xs[-1])
     bands: list[tuple[float, float, str]] = []
     for (_, outcome), a, b in zip(t["sweep"], edges, edges[1:]):  # neighbouring equal verdicts make one band

@@ -126,3 +126,16 @@ def test_a_threshold_sweep_over_decades_is_drawn_without_warnings(plots, recwarn
     plots.png(record)
     assert plots.right.get_xscale() == "log"
     assert not [str(w.message) for w in recwarn.list], [str(w.message) for w in recwarn.list]
+
+
+def test_sizes_hundreds_of_decades_apart_draw_and_positions_over_decades_get_a_log_axis(plots):
+    record = _record("exact", [f"h={10 ** (-2 + k / 10):.4g}" for k in range(21)], samples=(None,),
+                     discrepancy=1e-250, radius=1e-260, resolution=1e-3)
+    record["looks"][0]["discrepancy"][3] = 1e300  # clipped to 1e100: the limits are worked out in logs
+    assert plots.png(record).startswith(b"\x89PNG")
+    low, high = plots.right.get_ylim()
+    assert math.isfinite(high) and high / low < 1e270  # at most 200 decades, and 60 more for the legend
+    assert "and below" in plots.right.get_ylabel() and "at the bottom" in plots.right.get_ylabel()
+    assert plots.right.get_xscale() == "log" and plots.right.get_xlabel() == "h (log scale)"
+    plots.png(_record(labels=[f"h={10 ** (-2 + k / 10):.4g}" for k in range(21)]))
+    assert plots.left.get_xscale() == "log" and plots.left.get_xlabel() == "h (log scale)"
