@@ -12,7 +12,7 @@ from ._activations import has_closed_form, split_parameters
 from ._domain import POSITIVE
 from ._errors import InvalidArgument, UnknownName
 from ._evaluate import evaluate_with_error
-from ._hermite import check_order, hermite_coefficient_expr, s
+from ._hermite import check_order, gaussian_integral, hermite_coefficient_expr, s, z
 from ._hermite_quad import hermite_quadrature
 
 __all__ = ["HermiteExpansion", "hermite_expansion", "hermite_coefficients", "check_dps", "check_scale",
@@ -126,16 +126,11 @@ class HermiteCoefficients:
         own = split_parameters(self.activation, params)[1] if params else {}
         shown = range(min(self.k_max, 3) + 1)
         try:
-            return sp.Tuple(*(hermite_coefficient_expr(self.activation, k + self.derivative,
-                                                       **{n: v for n, v in own.items() if n != "slope"})
+            return sp.Tuple(*(hermite_coefficient_expr(self.activation, k + self.derivative, **own)
                               / s**self.derivative for k in shown))
         except UnknownName:
-            from ._activation import x
-
-            z = sp.Symbol("z", real=True)
-            g = _activation(self.activation, **own).derivative_expr(self.derivative).subs(x, s * z)
-            weight = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)
-            return sp.Tuple(*(sp.Integral(g * sp.hermite_prob(k, z) * weight, (z, -sp.oo, sp.oo)) for k in shown))
+            g = _activation(self.activation, **own).derivative_expr(self.derivative)
+            return sp.Tuple(*(gaussian_integral(g, sp.hermite_prob(k, z)) for k in shown))
 
     def __call__(self, params, *, dps: int) -> tuple:
         return self._values(params, dps, 0)

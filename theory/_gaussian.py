@@ -25,7 +25,6 @@ from typing import Callable, Mapping
 import mpmath
 import sympy as sp
 
-from ._activation import x as _X
 from ._activations import activation as _activation
 from ._activations import split_parameters
 from ._coefficients import check_dps, check_scale, hermite_expansion, parameter_values
@@ -33,7 +32,7 @@ from ._derivatives import derivative_function
 from ._dual_kernel import KernelValue, dual_kernel, dual_kernel_expr, rho
 from ._errors import InvalidArgument, UnknownName
 from ._evaluate import GUARD_DIGITS, evaluate_with_error
-from ._hermite import hermite_coefficient_expr, s
+from ._hermite import gaussian_integral, hermite_coefficient_expr, s
 
 __all__ = ["s", "PARAMETER_SYMBOLS", "QUANTITIES", "gaussian_moment", "gaussian_moment_integral",
            "gaussian_moment_value", "gaussian_integrand", "GaussianMoment"]
@@ -90,9 +89,6 @@ def gaussian_moment(activation: str, quantity: str, **params: object) -> sp.Expr
     return _closed(activation, quantity, _structural(params))
 
 
-_Z = sp.Symbol("z", real=True)
-
-
 def gaussian_moment_integral(activation: str, quantity: str, **params: object) -> sp.Expr:
     """``quantity`` as its defining Gaussian integral in :data:`s`, unevaluated: what is computed by quadrature
     where :func:`gaussian_moment` has no closed form (shown by reports instead of "numerical").
@@ -102,16 +98,11 @@ def gaussian_moment_integral(activation: str, quantity: str, **params: object) -
     """
     _check_quantity(quantity)
     act = _activation(activation, **params)
-    weight = sp.exp(-_Z**2 / 2) / sp.sqrt(2 * sp.pi)
-
-    def mean(g: sp.Expr) -> sp.Expr:
-        return sp.Integral(g.subs(_X, s * _Z) * weight, (_Z, -sp.oo, sp.oo))
-
     if quantity == "variance_derivative":
-        return mean(act.derivative_expr(1) ** 2) - mean(act.derivative_expr(1)) ** 2
+        return gaussian_integral(act.derivative_expr(1) ** 2) - gaussian_integral(act.derivative_expr(1)) ** 2
     if quantity == "second_moment":
-        return mean(act.expr**2)
-    return mean(act.derivative_expr(QUANTITIES.index(quantity)) if quantity != "mean" else act.expr)
+        return gaussian_integral(act.expr**2)
+    return gaussian_integral(act.derivative_expr(QUANTITIES.index(quantity)) if quantity != "mean" else act.expr)
 
 
 def gaussian_moment_value(activation: str, quantity: str, *, scale: float = 1, dps: int = 30,

@@ -27,9 +27,10 @@ from typing import Callable
 
 import sympy as sp
 
+from ._activation import x
 from ._errors import InvalidArgument, UnknownName
 
-__all__ = ["hermite_coefficient_expr", "CLOSED_FORM_HERMITE", "check_order"]
+__all__ = ["hermite_coefficient_expr", "CLOSED_FORM_HERMITE", "check_order", "gaussian_integral"]
 
 s = sp.Symbol("s", positive=True)
 _PHI0 = 1 / sp.sqrt(2 * sp.pi)
@@ -146,3 +147,17 @@ def _closed_form(name: str, k: int, own: tuple) -> sp.Expr:
     """c_k of ``name`` from its factory, for validated parameters ``own`` ((name, value) pairs, slope left out)."""
     expr = CLOSED_FORM_HERMITE[name](**dict(own))(k)
     return sp.simplify(expr) if k <= 2 else expr
+
+
+#: the standard normal variable of the integrals a prediction without a closed form shows
+z = sp.Symbol("z", real=True)
+
+
+def gaussian_integral(g: sp.Expr, weight: sp.Expr = sp.Integer(1)) -> sp.Integral:
+    """E[g(sZ) weight(Z)], Z ~ N(0, 1), as an unevaluated integral over z: ``g`` is in the activation variable
+    :data:`x`, ``weight`` in ``z``. What a prediction without a closed form computes numerically, for display.
+
+    >>> gaussian_integral(sp.tanh(x))
+    Integral(sqrt(2)*exp(-z**2/2)*tanh(s*z)/(2*sqrt(pi)), (z, -oo, oo))
+    """
+    return sp.Integral(g.subs(x, s * z) * weight * sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi), (z, -sp.oo, sp.oo))

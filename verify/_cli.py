@@ -149,23 +149,18 @@ def _apply(claims: tuple[Claim, ...], assignments: list[tuple[str, object]]) -> 
 
 def _selected(pattern: str | None, files: list[str],
               records: list[dict[str, str]] | None = None) -> tuple[Claim, ...]:
-    """The claims ``pattern`` selects: among the registered ones, or, with claims ``files``, among the files'
-    claims and the registered ones (without a pattern: the files' claims). An id declared twice across files
-    is an error. Each file's record (path, SHA-256 of the very bytes parsed: a pipe is read once) is appended
-    to ``records``."""
+    """The claims ``pattern`` selects: among the registered ones, or, with claims ``files``, as
+    :func:`select_with_files` says. Each file's record (path, SHA-256 of the very bytes parsed: a pipe is read
+    once) is appended to ``records``."""
     if not files:
         return select(pattern)
     by_file: dict[str, tuple[Claim, ...]] = {}
-    seen: set[str] = set()
     for path in files:
-        claims, record = load_claims_file(path)
+        if path in by_file:
+            raise InvalidArgument("--claims-file", path, "each file given once (its claim ids would be repeated)")
+        by_file[path], record = load_claims_file(path)
         if records is not None:
             records.append(record)
-        for claim in claims:
-            if claim.id in seen:
-                raise InvalidArgument("--claims-file", path, f"files whose claim ids differ ({claim.id!r} is repeated)")
-            seen.add(claim.id)
-        by_file[path] = claims
     return select_with_files(pattern, by_file)
 
 

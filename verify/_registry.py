@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Mapping, Sequence
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from theory import InvalidArgument, UnknownName
 
@@ -101,8 +100,15 @@ def _among(among: object) -> tuple[Claim, ...]:
 def select_with_files(pattern: str | None, files: Mapping[str, Sequence[Claim]],
                       option: str = "--claims-file") -> tuple[Claim, ...]:
     """The claims of a run to which claims files (path -> their claims) add claims: without a pattern, the files'
-    claims; with one, those the pattern selects among the registered claims and the files' together. A file none
-    of whose claims the pattern selects is an error naming it, since it would silently be left out."""
+    claims; with one, those the pattern selects among the registered claims and the files' together. An id declared
+    twice across the files is an error, and so is a file none of whose claims the pattern selects (it would
+    silently be left out); both name the file."""
+    seen: set[str] = set()
+    for path, found in files.items():
+        for claim in found:
+            if claim.id in seen:
+                raise InvalidArgument(option, path, f"files whose claim ids differ ({claim.id!r} is repeated)")
+            seen.add(claim.id)
     loaded = tuple(c for found in files.values() for c in found)
     if pattern is None:
         return loaded

@@ -277,3 +277,12 @@ def test_show_displays_a_file_claim_s_integrand_and_route(capsys):
     out = capsys.readouterr().out
     assert "estimate: FormulaExpectationMC of integrand max(s*Z, 0)^2" in out
     assert "independence of the estimate: simulation" in out
+
+
+def test_a_claim_id_in_two_files_or_one_file_given_twice_is_a_usage_error(tmp_path, capsys):
+    first, second = _write(tmp_path, GOOD, "a.toml"), _write(tmp_path, GOOD, "b.toml")
+    assert main(["list", "--claims-file", str(first), "--claims-file", str(second)]) == 2
+    err = capsys.readouterr().err
+    assert str(second) in err and "'user.relu.mean' is repeated" in err
+    assert main(["list", "--claims-file", str(first), "--claims-file", str(first), "--match", "user.*"]) == 2
+    assert "each file given once" in capsys.readouterr().err

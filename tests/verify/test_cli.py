@@ -1,14 +1,12 @@
 """Covers verify/_cli.py and verify/__main__.py: exit statuses, one-line errors, reproducibility."""
 
-import contextlib
-import io
 import json
 import subprocess
 import sys
 
 import pytest
 
-from verify._cli import main
+from .commands import in_process
 
 
 def _cli(*args, cwd=None):
@@ -81,16 +79,6 @@ def test_bad_input_to_the_command_is_one_line_and_exit_two(tmp_path):
     assert out.returncode == 2 and "--seed must be a non-negative integer, got '-1'" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr, out.stderr
 
-
-def in_process(*args) -> tuple[int, str, str]:
-    """``python -m verify ARGS`` without a new interpreter (seconds of imports each): status, stdout, stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = main(list(args))
-        except SystemExit as exc:  # argparse's own usage errors
-            status = exc.code
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_set_overrides_a_parameter_in_the_report(tmp_path):

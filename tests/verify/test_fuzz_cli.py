@@ -7,8 +7,6 @@ always gets the example claims file and one process (a valid ``--jobs N`` > 1, `
 ``--claim-timeout``, which start workers, are drawn only among the invalid values).
 """
 
-import contextlib
-import io
 import tempfile
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 import pytest
 
-from verify._cli import main
+from .commands import in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "claims.toml")
@@ -70,13 +68,8 @@ def _argv(draw):
 def _call(argv: list[str]) -> tuple[int, str]:
     with tempfile.TemporaryDirectory() as tmp:
         argv = [a.replace("REPORT", f"{tmp}/report").replace("CACHE", f"{tmp}/cache") for a in argv]
-        err = io.StringIO()
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-            try:
-                status = main(argv)
-            except SystemExit as exc:  # argparse: usage errors (2), --help (0)
-                status = exc.code
-        return status, err.getvalue()
+        status, _, err = in_process(*argv)
+        return status, err
 
 
 def _check(argv: list[str]) -> None:

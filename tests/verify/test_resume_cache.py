@@ -17,7 +17,7 @@ from verify import run
 from verify._store import Store, fingerprint
 
 from .synthetic import statistical
-from .test_cli import in_process
+from .commands import in_process
 
 CLAIMS = """
 [[claim]]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ._environment import machine_text, verifier_text
 from ._evidence import evidence
-from ._html_plots import NAMED_COMPONENTS, number as _g
+from ._html_plots import caption, number as _g
 from .._protocols import expression_of
 from .._thresholds import threshold_text
 from .._result import RunResult
@@ -150,8 +150,9 @@ def _formula(verdict: Verdict) -> str:
         mathml = ""
     math_html = f'<math display="block">{mathml}</math>' if mathml else ""
     shown, total = len(expr) if isinstance(expr, sympy.Tuple) else 1, _components(verdict)
-    part = (f"<p>The closed form of the first {shown} of {total} components; the others are predicted "
-            "numerically.</p>" if isinstance(expr, sympy.Tuple) and total and shown < total else "")
+    part = (f"<p>{shown} expressions for {total} components: each holds at every value of the swept parameters, "
+            "and a series (c_0, c_1, ...) is shown to its first terms; the others are predicted alike.</p>"
+            if isinstance(expr, sympy.Tuple) and total and shown < total else "")
     integral = (f"<p>No closed form: the prediction evaluates this integral numerically, to {verdict.claim.dps} "
                 "digits.</p>" if expr.has(sympy.Integral) else "")
     return f'{math_html}<p>as text: <code>{_e(expr)}</code></p>{integral}{part}'
@@ -232,25 +233,9 @@ def _plot(record: dict) -> str:
         return '<p class="missing">No plot: no look completed.</p>'
     if not record.get("plot"):
         return f'<p class="missing">The plot is missing: {_e(record.get("plot_error") or "not drawn")}</p>'
-    right = {"exact": "each component's |discrepancy| and error bound against the resolution, on a log scale "
-                      "(an exact claim has one deterministic look, so there is no convergence to show)",
-             "interval": "each sequential look's confidence interval against the claimed range, by sample size",
-             }.get(record["kind"], "the relative discrepancy with its radius at each sequential look, by sample size")
-    if record["kind"] == "interval" and record.get("sensitivity"):  # what _html_plots draws on the right instead
-        right = "the verdict at every allowance (the claimed ranges' half-width), the pre-registered one marked"
-    elif record["kind"] == "interval" and any(t.get("sweep") for t in record.get("thresholds") or ()):
-        right = "the verdict across the threshold we chose, re-decided on the same evidence, its value marked"
     size = tuple(record.get("plot_size") or _PLOT_SIZE)
     return (f'<figure>{_img(record["plot"], "estimate and convergence of " + record["id"], size)}'
-            f"<figcaption>Left: {_left(record)}. Right: {right}.</figcaption></figure>")
-
-
-def _left(record: dict) -> str:
-    """What the plot's left panel shows (as :mod:`._html_plots` draws it)."""
-    many = len(record["looks"][-1]["estimate"]) > NAMED_COMPONENTS
-    if many and record["kind"] == "exact":
-        return "the predicted (lines) and estimated (dots) value of each component"
-    return "the last look, per component" + (" along its label's number" if many else "")
+            f"<figcaption>{_e(caption(record))}</figcaption></figure>")
 
 
 #: the per-claim plot's size in CSS pixels when its PNG's is unknown (reserved before it loads: no jumping page)

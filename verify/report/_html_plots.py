@@ -17,7 +17,7 @@ from .._verdict import FAIL, INCONCLUSIVE, PASS
 from ._plot_basics import (_COLOUR, DPI, NAMED_COMPONENTS, _clip, _columns, _limits, _names, _power, _span,
                            number)
 
-__all__ = ["ClaimPlots", "record_png", "number", "DPI", "NAMED_COMPONENTS"]
+__all__ = ["ClaimPlots", "record_png", "caption", "number", "DPI", "NAMED_COMPONENTS"]
 
 def _ranges(look: dict) -> list[tuple[float, float]]:
     return [(-math.inf if lo is None else float(lo), math.inf if hi is None else float(hi))
@@ -51,9 +51,6 @@ def _spread(components: int) -> float:
 
 def _last_look(ax, record: dict, colour: str) -> None:
     look = record["looks"][-1]
-    if len(look["discrepancy"]) > NAMED_COMPONENTS:
-        many = _values_columns if look["n_samples"] is None else _last_look_columns
-        return many(ax, record, colour)
     d, r = [_clip(x) for x in look["discrepancy"]], [_clip(x) for x in look["radius"]]
     ks, res = list(range(len(d))), record["resolution"]
     limits = _limits([a + b for a, b in zip(map(abs, d), r)], res)
@@ -175,9 +172,7 @@ def _magnitudes(ax, record: dict, colour: str) -> None:
 
 def _convergence(ax, record: dict, colour: str) -> None:
     looks, res = record["looks"], record["resolution"]
-    components, exact = len(looks[0]["discrepancy"]), looks[0]["n_samples"] is None
-    if exact:
-        return _magnitudes(ax, record, colour)
+    components = len(looks[0]["discrepancy"])
     ax.axhline(0, color="0.3", lw=0.8)
     samples = [look["n_samples"] for look in looks]
     d = [[_clip(look["discrepancy"][k]) for look in looks] for k in range(components)]
@@ -253,7 +248,7 @@ def _label_bands(ax, bands: list[tuple[float, float, str]]) -> None:
     ax.legend([Patch(color=_COLOUR[o], alpha=0.35) for o in shown], shown, loc="lower right", ncol=len(shown))
 
 
-def _sensitivity(ax, record: dict) -> None:
+def _sensitivity(ax, record: dict, colour: str) -> None:
     """The verdict at every allowance: FAIL, INCONCLUSIVE and PASS as bands, the pre-registered value marked."""
     s = record["sensitivity"]
     fail, passes, value = s["fail_below"], s["pass_from"], s["value"]
@@ -268,7 +263,7 @@ def _sensitivity(ax, record: dict) -> None:
     ax.set_title("verdict vs allowance")
 
 
-def _threshold(ax, record: dict) -> None:
+def _threshold(ax, record: dict, colour: str) -> None:
     """The verdict across a threshold we chose, re-decided on the last look's intervals; its value marked. A sweep
     over decades is drawn on a log scale (symmetric-log from 0), so that the chosen value is not squeezed."""
     t = next(r for r in record["thresholds"] if r["sweep"])
@@ -306,6 +301,42 @@ def _log_samples(ax, samples: list[int], components: int) -> None:
     ax.set_xlabel("samples n (log scale)")
 
 
+def _panels(record: dict):
+    """The two panels a claim's plot draws (left, right), chosen from its record."""
+    look = record["looks"][-1]
+    many, deterministic = len(look["estimate"]) > NAMED_COMPONENTS, look["n_samples"] is None
+    if record["kind"] == "interval":
+        if record.get("sensitivity"):
+            return _interval_last, _sensitivity
+        swept = any(t.get("sweep") for t in record.get("thresholds") or ())
+        return _interval_last, _threshold if swept else _interval_convergence
+    right = _magnitudes if deterministic else _convergence
+    if many:
+        return (_values_columns if deterministic else _last_look_columns), right
+    return _last_look, right
+
+
+#: What each panel shows, in words (the report's caption under the plot).
+_SAYS = {
+    _last_look: "the last look, per component",
+    _last_look_columns: "the last look, per component along its label's number",
+    _values_columns: "the predicted (lines) and estimated (dots) value of each component",
+    _interval_last: "the last look, per component",
+    _convergence: "the relative discrepancy with its radius at each sequential look, by sample size",
+    _magnitudes: "each component's |discrepancy| and error bound against the resolution, on a log scale (a "
+                 "deterministic estimate has one look, so there is no convergence to show)",
+    _interval_convergence: "each sequential look's confidence interval against the claimed range, by sample size",
+    _sensitivity: "the verdict at every allowance (the claimed ranges' half-width), the pre-registered one marked",
+    _threshold: "the verdict across the threshold we chose, re-decided on the same evidence, its value marked",
+}
+
+
+def caption(record: dict) -> str:
+    """The plot's caption: what its left and right panels show (for a record with at least one look)."""
+    left, right = _panels(record)
+    return f"Left: {_SAYS[left]}. Right: {_SAYS[right]}."
+
+
 class ClaimPlots:
     """One reused 10 x 3.8 in figure (960 x 365 pixels): drawing ~100 plots into it is several times faster than new
     figures."""
@@ -321,17 +352,9 @@ class ClaimPlots:
         self.left.cla()
         self.right.cla()
         colour = _COLOUR.get(record["outcome"], "k")
-        if record["kind"] == "interval":
-            _interval_last(self.left, record, colour)
-            if record.get("sensitivity"):
-                _sensitivity(self.right, record)
-            elif any(r["sweep"] for r in record.get("thresholds") or ()):
-                _threshold(self.right, record)
-            else:
-                _interval_convergence(self.right, record, colour)
-        else:
-            _last_look(self.left, record, colour)
-            _convergence(self.right, record, colour)
+        left, right = _panels(record)
+        left(self.left, record, colour)
+        right(self.right, record, colour)
         buffer = io.BytesIO()
         self.fig.savefig(buffer, format="png", dpi=DPI)
         return buffer.getvalue()

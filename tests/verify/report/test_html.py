@@ -211,7 +211,8 @@ def test_a_partial_closed_form_says_so_and_components_are_named(tmp_path):
     which the page must say; its evidence table names each component (k, s)."""
     result = verify.run([verify.get("hermite.abs.closed_form")], seed=0)
     text = verify.write_report(result, tmp_path)["html"].read_text()
-    assert "The closed form of the first 4 of 62 components; the others are predicted numerically." in text
+    assert ("4 expressions for 62 components: each holds at every value of the swept parameters, and a series "
+            "(c_0, c_1, ...) is shown to its first terms; the others are predicted alike." in text)
     assert "<td>k=30, s=2</td>" in text and "<td>k=0, s=0.5</td>" in text
 
 

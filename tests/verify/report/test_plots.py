@@ -139,3 +139,25 @@ def test_sizes_hundreds_of_decades_apart_draw_and_positions_over_decades_get_a_l
     assert plots.right.get_xscale() == "log" and plots.right.get_xlabel() == "h (log scale)"
     plots.png(_record(labels=[f"h={10 ** (-2 + k / 10):.4g}" for k in range(21)]))
     assert plots.left.get_xscale() == "log" and plots.left.get_xlabel() == "h (log scale)"
+
+
+@pytest.mark.parametrize(("kind", "labels", "samples", "extra", "words"), [
+    ("statistical", None, (1000, 4000), {}, ("the last look, per component.", "at each sequential look")),
+    ("exact", HERMITE_LABELS, (None,), {}, ("predicted (lines) and estimated (dots)", "error bound against")),
+    ("statistical", [f"rho={r / 10:g}" for r in range(-9, 10)], (1000,), {}, ("along its label's number",
+                                                                            "at each sequential look")),
+    ("interval", None, (1000,), {"sensitivity": {"fail_below": 0.1, "pass_from": 0.2, "value": 0.3, "name": "a"}},
+     ("the last look, per component.", "at every allowance")),
+])
+def test_the_caption_says_what_each_drawn_panel_shows(plots, kind, labels, samples, extra, words):
+    """The caption is chosen with the panels (one dispatch, verify/report/_html_plots._panels), so it cannot say one
+    thing while the picture shows another."""
+    from verify.report._html_plots import caption
+
+    record = _record(kind, labels, samples=samples, **extra)
+    if kind == "interval":
+        record["looks"][0].update(predicted=[[0.0, 0.01]] * 3, estimate=[0.003] * 3, lower=[0.002] * 3,
+                                  upper=[0.004] * 3)
+    plots.png(record)
+    text = caption(record)
+    assert words[0] in text.split("Right:")[0] and words[1] in text.split("Right:")[1], text
